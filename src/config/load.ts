@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import { ConfigError, errorMessage } from '../errors.js';
+import { configSchema, type Config } from './schema.js';
+
+export const DEFAULT_CONFIG_PATH = 'ticketd.yaml';
+
+/** -c flag, then $TICKETD_CONFIG, then ./ticketd.yaml. */
+export function resolveConfigPath(flag?: string): string {
+  return path.resolve(flag ?? process.env.TICKETD_CONFIG ?? DEFAULT_CONFIG_PATH);
+}
+
+/**
+ * Replace `${NAME}` in every string with the environment variable, so secrets stay out of
+ * the file. A missing variable is a config problem reported with its path.
+ */
+function substituteEnv(value: unknown, at: string, env: NodeJS.ProcessEnv, problems: string[]): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+      const v = env[name];
+      if (v === undefined) {
+        problems.push(`${at || '(root)'}: environment variable ${name} is not set`);
+        return '';
+      }
+      return v;
+    });
+  }
+  if (Array.isArray(value)) return value.map((v, i) => substituteEnv(v, `${at}.${i}`, env, problems));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, substituteEnv(v, at ? `${at}.${k}` : k, env, problems)]),
+    );
+  }
+  return value;
+}
+
+/** Validate already-parsed config data; relative paths resolve against `baseDir`. */
+export function parseConfig(data: unknown, baseDir: string, env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const substituted = substituteEnv(data, '', env, problems);
+  const result = configSchema.safeParse(substituted);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const where = issue.path.length ? issue.path.join('.') : '(root)';
+      problems.push(`${where}: ${issue.message}`);
+    }
+  }
+  if (problems.length || !result.success) throw new ConfigError(problems);
+  const config = result.data;
+  config.database = path.resolve(baseDir, config.database);
+  config.data_dir = path.resolve(baseDir, config.data_dir);
+  return config;
+}
+
+export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`${file}: cannot read: ${errorMessage(err)}`], { cause: err });
+  }
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length) throw new ConfigError(doc.errors.map((e) => `${file}: ${e.message}`));
+  return parseConfig(doc.toJS(), path.dirname(file), env);
+}

@@ -1,0 +1,170 @@
+import { z } from 'zod';
+
+// The one source of the config type. Rule operators and fields are closed sets so that a
+// typo fails at start-up with its path instead of silently never matching.
+
+const id = z.string().regex(/^[a-z][a-z0-9_-]*$/, 'lowercase id: letters, digits, _ and -');
+
+export const ruleOps = ['equals', 'contains', 'matches', 'domain'] as const;
+export type RuleOp = (typeof ruleOps)[number];
+
+const fieldName = z
+  .string()
+  .refine(
+    (f) => ['from', 'to', 'subject', 'body'].includes(f) || /^header:[A-Za-z0-9-]+$/.test(f),
+    { message: 'field must be from, to, subject, body or header:<name>' },
+  );
+
+const condition = z
+  .object({
+    field: fieldName,
+    op: z.enum(ruleOps),
+    value: z.string().min(1),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.op !== 'matches') return;
+    try {
+      new RegExp(c.value, 'i');
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: `invalid regex: ${(err as Error).message}` });
+    }
+  });
+
+const rule = z
+  .object({
+    name: z.string().min(1),
+    match: z.array(condition).min(1),
+    set: z
+      .object({
+        type: id.optional(),
+        assignee: id.optional(),
+        priority: z.enum(['low', 'normal', 'high', 'urgent']).optional(),
+      })
+      .strict(),
+    continue: z.boolean().default(false),
+  })
+  .strict();
+
+const staff = z
+  .object({
+    id,
+    name: z.string().min(1),
+    email: z.string().email(),
+    role: z.enum(['agent', 'lead', 'manager']),
+  })
+  .strict();
+
+const requestType = z
+  .object({
+    id,
+    prefix: z.string().regex(/^[A-Z][A-Z0-9]{1,9}$/, 'prefix: 2-10 capital letters or digits'),
+    label: z.string().min(1),
+    // Null for the triage queue: leads pick it up and assign.
+    assignee: id.nullable().default(null),
+    turnaround: z.string().default('2 business days'),
+  })
+  .strict();
+
+const mailbox = z
+  .object({
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535),
+    secure: z.boolean().default(false),
+    user: z.string().min(1),
+    password: z.string().min(1),
+    folder: z.string().default('INBOX'),
+    processed_folder: z.string().min(1).optional(),
+    poll_seconds: z.number().positive().default(60),
+    // Messages fetched per round trip; bounds memory together with the size of each message.
+    batch_size: z.number().int().min(1).max(1000).default(100),
+  })
+  .strict();
+
+const smtp = z
+  .object({
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535),
+    secure: z.boolean().default(false),
+    user: z.string().optional(),
+    password: z.string().optional(),
+    from: z.string().min(3),
+    pool_size: z.number().int().min(1).max(20).default(3),
+    // Seconds to wait before retry n (the last value repeats until max_attempts).
+    retry_seconds: z.array(z.number().nonnegative()).min(1).default([30, 120, 600, 1800, 3600]),
+    max_attempts: z.number().int().min(1).default(10),
+  })
+  .strict();
+
+const clients = z
+  .object({
+    // any: unknown senders open tickets like clients; known: only listed organisations do.
+    allow: z.enum(['any', 'known']).default('any'),
+    organisations: z
+      .array(z.object({ name: z.string().min(1), domains: z.array(z.string().min(3)).min(1) }).strict())
+      .default([]),
+  })
+  .strict();
+
+const limits = z
+  .object({
+    attachment_max_bytes: z.number().int().positive().default(25 * 1024 * 1024),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    database: z.string().min(1),
+    data_dir: z.string().min(1),
+    timezone: z.string().default('UTC'),
+    support_address: z.string().email(),
+    // Our own outgoing mail carries this header; seeing it on incoming mail means a loop.
+    loop_header: z.string().default('X-Ticketd-Loop'),
+    ticket_number_start: z.number().int().min(1).default(1000),
+    parse_workers: z.number().int().min(0).max(16).default(2),
+    log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    mailbox,
+    smtp: smtp.optional(),
+    clients: clients.default({ allow: 'any', organisations: [] }),
+    limits: limits.default({ attachment_max_bytes: 25 * 1024 * 1024 }),
+    staff: z.array(staff).min(1),
+    request_types: z.array(requestType).min(1),
+    triage_type: id,
+    rules: z.array(rule).default([]),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const staffIds = new Set(c.staff.map((s) => s.id));
+    const typeIds = new Set(c.request_types.map((t) => t.id));
+    const dup = (items: string[], path: (i: number) => (string | number)[], what: string) => {
+      const seen = new Set<string>();
+      items.forEach((v, i) => {
+        if (seen.has(v)) ctx.addIssue({ code: 'custom', path: path(i), message: `duplicate ${what} "${v}"` });
+        seen.add(v);
+      });
+    };
+    dup(c.staff.map((s) => s.id), (i) => ['staff', i, 'id'], 'staff id');
+    dup(c.staff.map((s) => s.email.toLowerCase()), (i) => ['staff', i, 'email'], 'staff email');
+    dup(c.request_types.map((t) => t.id), (i) => ['request_types', i, 'id'], 'request type id');
+    dup(c.request_types.map((t) => t.prefix), (i) => ['request_types', i, 'prefix'], 'prefix');
+    c.request_types.forEach((t, i) => {
+      if (t.assignee && !staffIds.has(t.assignee))
+        ctx.addIssue({ code: 'custom', path: ['request_types', i, 'assignee'], message: `unknown staff id "${t.assignee}"` });
+    });
+    if (!typeIds.has(c.triage_type))
+      ctx.addIssue({ code: 'custom', path: ['triage_type'], message: `unknown request type "${c.triage_type}"` });
+    c.rules.forEach((r, i) => {
+      if (r.set.type && !typeIds.has(r.set.type))
+        ctx.addIssue({ code: 'custom', path: ['rules', i, 'set', 'type'], message: `unknown request type "${r.set.type}"` });
+      if (r.set.assignee && !staffIds.has(r.set.assignee))
+        ctx.addIssue({ code: 'custom', path: ['rules', i, 'set', 'assignee'], message: `unknown staff id "${r.set.assignee}"` });
+    });
+    if (c.mailbox.processed_folder && c.mailbox.processed_folder === c.mailbox.folder)
+      ctx.addIssue({ code: 'custom', path: ['mailbox', 'processed_folder'], message: 'must differ from mailbox.folder' });
+  });
+
+export type Config = z.infer<typeof configSchema>;
+export type Rule = Config['rules'][number];
+export type RuleCondition = Rule['match'][number];
+export type Staff = Config['staff'][number];
+export type RequestType = Config['request_types'][number];

@@ -1,0 +1,141 @@
+// Schema migrations, applied in order; PRAGMA user_version records how many ran.
+// Never edit a shipped migration: add a new one.
+
+export const migrations: readonly string[] = [
+  `
+  -- Where each mailbox folder was read up to. Advanced in the same transaction as the
+  -- outcome of the message at last_uid, so a crash never skips or repeats a message.
+  CREATE TABLE checkpoints (
+    mailbox      TEXT PRIMARY KEY,          -- "user@host/INBOX"
+    uidvalidity  INTEGER NOT NULL,
+    last_uid     INTEGER NOT NULL,
+    updated_at   TEXT NOT NULL
+  );
+
+  -- Every fetched message, written before it is parsed; outcome filled in by the commit.
+  CREATE TABLE journal (
+    id           INTEGER PRIMARY KEY,
+    mailbox      TEXT NOT NULL,
+    uidvalidity  INTEGER NOT NULL,
+    uid          INTEGER NOT NULL,
+    message_id   TEXT,                      -- without angle brackets
+    sha256       TEXT NOT NULL,
+    raw_path     TEXT NOT NULL,             -- relative to data_dir
+    size         INTEGER NOT NULL,
+    subject      TEXT,
+    from_addr    TEXT,
+    fetched_at   TEXT NOT NULL,
+    outcome      TEXT CHECK (outcome IN ('created','appended','command','ignored','failed')),
+    reason       TEXT,                      -- ignored: why; failed: the error
+    ticket_id    INTEGER REFERENCES tickets(id),
+    trace        TEXT,                      -- JSON: which stage decided what
+    processed_at TEXT,
+    server_marked INTEGER NOT NULL DEFAULT 0, -- \\Seen set or moved after the commit
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (mailbox, uidvalidity, uid)
+  );
+  CREATE INDEX journal_message_id ON journal(message_id);
+  CREATE INDEX journal_sha256 ON journal(sha256);
+  CREATE INDEX journal_outcome ON journal(outcome);
+
+  CREATE TABLE tickets (
+    id            INTEGER PRIMARY KEY,
+    key           TEXT NOT NULL UNIQUE,     -- PREFIX-n
+    number        INTEGER NOT NULL UNIQUE,
+    type_id       TEXT NOT NULL,
+    subject       TEXT NOT NULL,
+    status        TEXT NOT NULL CHECK (status IN ('new','open','tbc','closed')),
+    priority      TEXT NOT NULL DEFAULT 'normal',
+    assignee      TEXT,                     -- staff id; NULL = triage queue
+    opener_kind   TEXT NOT NULL CHECK (opener_kind IN ('client','staff')),
+    opener_email  TEXT NOT NULL,
+    opener_name   TEXT,
+    checker       TEXT NOT NULL,            -- staff id, or 'management'
+    client_email  TEXT,                     -- who hears about this ticket
+    organisation  TEXT,
+    client_wrote  INTEGER NOT NULL DEFAULT 0, -- the "blue" flag
+    thread_message_id TEXT,                 -- Message-ID our mails on this ticket thread onto
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    closed_at     TEXT
+  );
+  CREATE INDEX tickets_status ON tickets(status, created_at);
+  CREATE INDEX tickets_client ON tickets(client_email);
+
+  -- Mail on a ticket, in and out. message_id indexes threading by In-Reply-To/References.
+  CREATE TABLE messages (
+    id            INTEGER PRIMARY KEY,
+    ticket_id     INTEGER NOT NULL REFERENCES tickets(id),
+    journal_id    INTEGER REFERENCES journal(id),
+    outbox_id     INTEGER REFERENCES outbox(id),
+    direction     TEXT NOT NULL CHECK (direction IN ('in','out')),
+    author_kind   TEXT NOT NULL CHECK (author_kind IN ('client','staff','system')),
+    author_email  TEXT,
+    message_id    TEXT,
+    subject       TEXT,
+    body_text     TEXT NOT NULL DEFAULT '',
+    visible_text  TEXT NOT NULL DEFAULT '',
+    body_html     TEXT,
+    created_at    TEXT NOT NULL
+  );
+  CREATE INDEX messages_ticket ON messages(ticket_id, id);
+  CREATE INDEX messages_message_id ON messages(message_id);
+
+  CREATE TABLE attachments (
+    id            INTEGER PRIMARY KEY,
+    message_id    INTEGER NOT NULL REFERENCES messages(id),
+    filename      TEXT NOT NULL,            -- sanitised
+    content_type  TEXT NOT NULL,
+    size          INTEGER NOT NULL,
+    sha256        TEXT,                     -- NULL when not stored (over the size cap)
+    path          TEXT,                     -- relative to data_dir
+    note          TEXT
+  );
+  CREATE INDEX attachments_message ON attachments(message_id);
+
+  -- Every change, so any report can be rebuilt from events.
+  CREATE TABLE events (
+    id            INTEGER PRIMARY KEY,
+    ticket_id     INTEGER REFERENCES tickets(id),
+    journal_id    INTEGER REFERENCES journal(id),
+    at            TEXT NOT NULL,
+    actor         TEXT NOT NULL,            -- staff id, client email, or 'system'
+    via           TEXT NOT NULL CHECK (via IN ('email','cli','cron','system')),
+    kind          TEXT NOT NULL,            -- created, client_replied, status_changed, ...
+    data          TEXT NOT NULL DEFAULT '{}' -- JSON
+  );
+  CREATE INDEX events_ticket ON events(ticket_id, id);
+
+  -- Transactional outbox: a row is written with the change that causes it; a separate
+  -- loop delivers. Threading headers are fixed here so a retry is the same mail.
+  CREATE TABLE outbox (
+    id            INTEGER PRIMARY KEY,
+    ticket_id     INTEGER REFERENCES tickets(id),
+    journal_id    INTEGER REFERENCES journal(id),
+    kind          TEXT NOT NULL,            -- ack, assigned, closed, status, unknown_sender, ...
+    to_addr       TEXT NOT NULL,
+    subject       TEXT NOT NULL,
+    message_id    TEXT NOT NULL UNIQUE,
+    in_reply_to   TEXT,
+    refs          TEXT,                     -- space-separated Message-IDs
+    headers       TEXT NOT NULL DEFAULT '{}', -- JSON of extra headers
+    text          TEXT NOT NULL,
+    html          TEXT,
+    status        TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','sent','failed','held')),
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    last_error    TEXT,
+    created_at    TEXT NOT NULL,
+    sent_at       TEXT
+  );
+  CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+  CREATE INDEX outbox_recipient ON outbox(to_addr, created_at);
+
+  CREATE TABLE clients (
+    email         TEXT PRIMARY KEY,
+    name          TEXT,
+    organisation  TEXT,
+    first_seen    TEXT NOT NULL
+  );
+  `,
+];
