@@ -77,7 +77,12 @@ export interface Decision {
 export type Plan =
   | { action: 'create'; typeId: string; assignee: string | null; priority: 'low' | 'normal' | 'high' | 'urgent'; sender: Sender }
   | { action: 'append'; ticket: TicketRef; sender: Sender }
-  | { action: 'ignore'; reason: string; ticket?: TicketRef };
+  /** Auto-generated, bounce, list or own mail; with a ticket, it is recorded there as an event. */
+  | { action: 'ignore'; reason: string; ticket?: TicketRef }
+  /** A client asked "status": answer with their open tickets, open nothing. */
+  | { action: 'status-request'; sender: Sender }
+  /** Unknown sender while clients.allow is "known": answer once, open nothing. */
+  | { action: 'refuse'; reason: string; sender: Sender };
 
 /** Read-only lookups a stage may make; the service backs them with the store. */
 export interface LookupPort {
