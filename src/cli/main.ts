@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { registerRun } from './run.js';
+
+// Each command lives in its own file and registers itself; the file parses flags and calls
+// one service function. Exit codes: 0 ok, 1 failure, 2 bad usage or bad config.
+
+const program = new Command()
+  .name('ticketd')
+  .description('Email-first ticket daemon')
+  .showHelpAfterError()
+  .exitOverride((err) => {
+    process.exit(err.exitCode === 0 ? 0 : 2);
+  });
+
+registerRun(program);
+
+await program.parseAsync(process.argv);
