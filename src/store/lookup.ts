@@ -15,7 +15,7 @@ export function createLookup(db: Db): LookupPort {
     `SELECT ${ticketCols} FROM tickets t WHERE t.thread_message_id = ? LIMIT 1`,
   );
   const ownId = db.prepare<[string], { one: number }>(`SELECT 1 AS one FROM outbox WHERE message_id = ?`);
-  const knownClient = db.prepare<[string], { one: number }>(
+  const knownClient = db.prepare<[string, string], { one: number }>(
     `SELECT 1 AS one FROM clients WHERE email = ? UNION ALL
      SELECT 1 FROM tickets WHERE client_email = ? LIMIT 1`,
   );
