@@ -86,6 +86,15 @@ async function parseMime(raw: Buffer, warnings: string[]): Promise<MpMail> {
   }
 }
 
+/**
+ * mailparser decodes an encoded word in an unknown charset as UTF-8 with U+FFFD; our header
+ * decoder falls back to windows-1252 like the body does, so prefer it then.
+ */
+function subjectOf(fromParser: string | undefined, fromHeader: string | undefined): string {
+  if (fromParser?.includes('\uFFFD') && fromHeader && !fromHeader.includes('\uFFFD')) return fromHeader;
+  return fromParser ?? '';
+}
+
 function attachmentsOf(parsed: MpMail, maxBytes: number): { infos: AttachmentInfo[]; parts: Buffer[] } {
   const infos: AttachmentInfo[] = [];
   const parts: Buffer[] = [];
@@ -138,7 +147,7 @@ export async function parseMail(raw: Buffer, opts: { attachmentMaxBytes: number 
     messageId: ids(parsed.messageId)[0] ?? null,
     inReplyTo: ids(parsed.inReplyTo),
     references: ids(parsed.references),
-    subject: (parsed.subject ?? '').replace(/\s+/g, ' ').trim(),
+    subject: subjectOf(parsed.subject, headers['subject']?.[0]).replace(/\s+/g, ' ').trim(),
     from,
     replyTo: addresses(parsed.replyTo),
     to,

@@ -100,6 +100,11 @@ Content-Type: text/html; charset=utf-8
     expect(mail.warnings).toEqual(['unknown charset "x-unknown-zz": body decoded as UTF-8']);
   });
 
+  it('decodes a subject encoded in an unknown charset like the body', async () => {
+    const { mail } = await parse('From: a@x.example\nSubject: =?x-unknown-zz?q?Caf=E9_menu?=\nMessage-ID: <s@x>\n\nhi\n');
+    expect(mail.subject).toBe('Café menu');
+  });
+
   it('decodes a known non-UTF-8 charset', async () => {
     const raw = Buffer.concat([
       crlf('From: a@x.example\nSubject: q\nMessage-ID: <q@x>\nContent-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: quoted-printable\n\nGr=FC=DFe\n'),
@@ -210,6 +215,16 @@ describe('parseMail: visibleText of real-looking replies', () => {
       'Yes please go ahead.',
     ],
     ['a message that is all signature keeps its text', `Sent from my iPhone\n`, 'Sent from my iPhone'],
+    [
+      'an interleaved reply falls back to the whole text',
+      `> Can you confirm the address?\nYes, 12 High Street.\n`,
+      '> Can you confirm the address?\nYes, 12 High Street.',
+    ],
+    [
+      'German Outlook block without address',
+      `Passt so, danke!\n\nVon: Bright Pixel Support\nGesendet: Montag, 23. November 2026 09:14\nAn: Praxis\nBetreff: AW: Fotos\n\nHallo\n`,
+      'Passt so, danke!',
+    ],
   ])('%s', async (_name, body, expected) => {
     const { mail } = await parse(reply(body));
     expect(mail.visibleText).toBe(expected);
