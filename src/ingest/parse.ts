@@ -1,7 +1,7 @@
 import { simpleParser, type AddressObject, type EmailAddress, type ParsedMail as MpMail, type SimpleParserOptions } from 'mailparser';
 import { TicketdError, errorMessage } from '../errors.js';
 import type { Address, AttachmentInfo, Mail } from '../router/types.js';
-import { charsetDecoderClass, decodeUnknown } from './charset.js';
+import { charsetDecoderClass, decodeUnknown, unknownCharsets } from './charset.js';
 import { safeFilename } from './filename.js';
 import { headerMap } from './headers.js';
 import { visibleText } from './visible-text.js';
@@ -72,7 +72,7 @@ function repairBoundary(raw: Buffer, warnings: string[]): Buffer | null {
 }
 
 async function parseMime(raw: Buffer, warnings: string[]): Promise<MpMail> {
-  const options = { ...BASE_OPTIONS, Iconv: charsetDecoderClass((w) => warnings.push(w)) };
+  const options = unknownCharsets(raw).length ? { ...BASE_OPTIONS, Iconv: charsetDecoderClass((w) => warnings.push(w)) } : BASE_OPTIONS;
   try {
     return await simpleParser(repairBoundary(raw, warnings) ?? raw, options);
   } catch (err) {

@@ -105,6 +105,17 @@ Content-Type: text/html; charset=utf-8
     expect(mail.subject).toBe('Café menu');
   });
 
+  it('still decodes a known charset in another part of a mail with an unknown one', async () => {
+    const raw = Buffer.concat([
+      crlf('From: a@x.example\nSubject: two\nMessage-ID: <t@x>\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain; charset=x-unknown-zz\nContent-Transfer-Encoding: 8bit\n\nCaf'),
+      Buffer.from([0xe9]),
+      crlf('\n--b\nContent-Type: text/plain; charset=iso-8859-1\nContent-Disposition: inline\nContent-Transfer-Encoding: quoted-printable\n\nGr=FC=DFe\n--b--\n'),
+    ]);
+    const { mail } = await parse(raw);
+    expect(mail.text).toContain('Café');
+    expect(mail.text).toContain('Grüße');
+  });
+
   it('decodes a known non-UTF-8 charset', async () => {
     const raw = Buffer.concat([
       crlf('From: a@x.example\nSubject: q\nMessage-ID: <q@x>\nContent-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: quoted-printable\n\nGr=FC=DFe\n'),
