@@ -21,7 +21,23 @@ const BASE_OPTIONS: SimpleParserOptions = {
   skipImageLinks: true,
   keepCidLinks: true,
   checksumAlgo: 'sha256',
+  // html-to-text on a multi-megabyte HTML-only mail takes seconds and holds up the queue;
+  // above this we strip the tags ourselves (see plainFromHtml).
+  maxHtmlLengthToParse: 2_000_000,
 };
+
+/** Crude text of HTML mailparser declined to convert: tags dropped, common entities decoded. */
+function plainFromHtml(html: string): string {
+  const entities: Record<string, string> = { nbsp: ' ', amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", apos: "'" };
+  return html
+    .replace(/<(script|style|head)\b[\s\S]*?<\/\1\s*>/gi, '')
+    .replace(/<(?:br|\/p|\/div|\/tr|\/h\d|\/li)\b[^>]*>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(nbsp|amp|lt|gt|quot|#39|apos);/g, (_, e: string) => entities[e] ?? '')
+    .replace(/[ \t]+/g, ' ')
+    .replace(/\n\s*\n\s*/g, '\n\n')
+    .trim();
+}
 
 /** Message-IDs without angle brackets or whitespace. */
 function ids(value: string | string[] | undefined): string[] {
@@ -130,7 +146,10 @@ export async function parseMail(raw: Buffer, opts: { attachmentMaxBytes: number 
     warnings.push('no headers found: whole message kept as text');
     text = decodeUnknown(raw).text.replace(/\r\n/g, '\n').trim();
   }
-  if (parsed.textConversionError) warnings.push(`HTML not converted to text: ${parsed.textConversionError.message}`);
+  if (parsed.textConversionError) {
+    warnings.push(`HTML not converted to text (${parsed.textConversionError.message}): tags stripped instead`);
+    if (!text.trim() && typeof parsed.html === 'string') text = plainFromHtml(parsed.html);
+  }
   const ct = headers['content-type']?.[0];
   if (!ct && headers['mime-version']) warnings.push('MIME-Version without Content-Type');
   if (!parsed.messageId) warnings.push('no Message-ID header');

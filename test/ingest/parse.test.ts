@@ -80,6 +80,13 @@ Content-Type: text/html; charset=utf-8
     expect(mail.html).toContain('<b>team</b>');
   });
 
+  it('strips the tags of an HTML-only mail too large to convert, with a warning', async () => {
+    const filler = '<p>spring menu</p>'.repeat(120_000); // over 2 MB
+    const { mail } = await parse(`From: a@x.example\nSubject: big\nMessage-ID: <big@x>\nContent-Type: text/html\n\n<html><style>p{}</style><body><p>Hello &amp; welcome</p>${filler}</body></html>\n`);
+    expect(mail.text.startsWith('Hello & welcome\nspring menu\nspring menu')).toBe(true);
+    expect(mail.warnings).toEqual([expect.stringMatching(/^HTML not converted to text \(HTML too long for parsing \d+ bytes\): tags stripped instead$/)]);
+  });
+
   it('decodes an unknown charset as windows-1252 when the bytes are not UTF-8, with a warning', async () => {
     const raw = Buffer.concat([
       crlf('From: a@x.example\nSubject: menu\nMessage-ID: <c@x>\nContent-Type: text/plain; charset=x-unknown-zz\nContent-Transfer-Encoding: 8bit\n\nLe caf'),
@@ -140,6 +147,16 @@ The booking form on our site is broken.
 `);
     expect(mail.text.trim()).toBe('The booking form on our site is broken.');
     expect(mail.warnings).toEqual(['multipart message without a boundary: guessed "frontier" from the body']);
+  });
+
+  it('keeps headers and the raw body when mailparser gives up on the structure (over 1000 parts)', async () => {
+    let parts = '';
+    for (let i = 0; i < 1100; i++) parts += `--b\nContent-Type: text/plain\n\npart ${i}\n`;
+    const { mail } = await parse(`From: a@x.example\nSubject: many\nMessage-ID: <many@x>\nContent-Type: multipart/mixed; boundary=b\n\n${parts}--b--\n`);
+    expect(mail.subject).toBe('many');
+    expect(mail.messageId).toBe('many@x');
+    expect(mail.text).toContain('part 1099');
+    expect(mail.warnings).toEqual(['MIME structure unreadable (Max allowed child nodes exceeded): body kept as raw text']);
   });
 
   it('keeps the body of a multipart without boundary and without parts as text', async () => {
