@@ -4,6 +4,7 @@ import type { Address, AttachmentInfo, Mail } from '../router/types.js';
 import { charsetDecoderClass, decodeUnknown, unknownCharsets } from './charset.js';
 import { safeFilename } from './filename.js';
 import { headerMap } from './headers.js';
+import { plainFromHtml, repairBoundary } from './mime-repair.js';
 import { visibleText } from './visible-text.js';
 
 export interface ParsedMail {
@@ -25,19 +26,6 @@ const BASE_OPTIONS: SimpleParserOptions = {
   // above this we strip the tags ourselves (see plainFromHtml).
   maxHtmlLengthToParse: 2_000_000,
 };
-
-/** Crude text of HTML mailparser declined to convert: tags dropped, common entities decoded. */
-function plainFromHtml(html: string): string {
-  const entities: Record<string, string> = { nbsp: ' ', amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", apos: "'" };
-  return html
-    .replace(/<(script|style|head)\b[\s\S]*?<\/\1\s*>/gi, '')
-    .replace(/<(?:br|\/p|\/div|\/tr|\/h\d|\/li)\b[^>]*>/gi, '\n')
-    .replace(/<[^>]*>/g, '')
-    .replace(/&(nbsp|amp|lt|gt|quot|#39|apos);/g, (_, e: string) => entities[e] ?? '')
-    .replace(/[ \t]+/g, ' ')
-    .replace(/\n\s*\n\s*/g, '\n\n')
-    .trim();
-}
 
 /** Message-IDs without angle brackets or whitespace. */
 function ids(value: string | string[] | undefined): string[] {
@@ -63,28 +51,6 @@ function addresses(obj: AddressObject | AddressObject[] | undefined): Address[] 
 /** Bare addresses out of headers mailparser does not parse (Delivered-To, X-Original-To). */
 function rawAddresses(values: string[] | undefined): string[] {
   return (values ?? []).flatMap((v) => [...v.matchAll(/[^\s<>,;"']+@[^\s<>,;"']+/g)].map((m) => m[0].toLowerCase()));
-}
-
-/**
- * A multipart message without a boundary parameter: mailparser then drops the whole body.
- * Guess the boundary from the first "--token" line of the body and put it in the header.
- */
-function repairBoundary(raw: Buffer, warnings: string[]): Buffer | null {
-  const headEnd = raw.indexOf('\r\n\r\n') >= 0 ? raw.indexOf('\r\n\r\n') : raw.indexOf('\n\n');
-  if (headEnd < 0) return null;
-  const head = raw.subarray(0, headEnd).toString('latin1');
-  const ct = /^content-type:[ \t]*multipart\/[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*/im.exec(head);
-  if (!ct || /boundary\s*=/i.test(ct[0])) return null;
-  const body = raw.subarray(headEnd).toString('latin1');
-  const guess = /^--([^\s-][^\s]{0,69}?)\s*$/m.exec(body);
-  if (!guess) {
-    warnings.push('multipart message without a boundary: body kept as plain text');
-    const fixed = head.replace(ct[0], 'Content-Type: text/plain');
-    return Buffer.concat([Buffer.from(fixed, 'latin1'), raw.subarray(headEnd)]);
-  }
-  warnings.push(`multipart message without a boundary: guessed "${guess[1]}" from the body`);
-  const fixed = head.replace(ct[0], `${ct[0]}; boundary="${guess[1]}"`);
-  return Buffer.concat([Buffer.from(fixed, 'latin1'), raw.subarray(headEnd)]);
 }
 
 async function parseMime(raw: Buffer, warnings: string[]): Promise<MpMail> {
@@ -150,11 +116,9 @@ export async function parseMail(raw: Buffer, opts: { attachmentMaxBytes: number 
     warnings.push(`HTML not converted to text (${parsed.textConversionError.message}): tags stripped instead`);
     if (!text.trim() && typeof parsed.html === 'string') text = plainFromHtml(parsed.html);
   }
-  const ct = headers['content-type']?.[0];
-  if (!ct && headers['mime-version']) warnings.push('MIME-Version without Content-Type');
-  if (!parsed.messageId) warnings.push('no Message-ID header');
-  if (!parsed.from?.value.length) warnings.push('no From header');
   const from = addresses(parsed.from)[0] ?? null;
+  if (!parsed.messageId) warnings.push('no Message-ID header');
+  if (!from) warnings.push(headers['from'] ? 'no usable address in From' : 'no From header');
   const to = addresses(parsed.to);
   const cc = addresses(parsed.cc);
   const recipients = [

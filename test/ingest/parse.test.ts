@@ -54,6 +54,12 @@ Thanks!
     expect(mail.text.trim()).toBe('body text');
   });
 
+  it('warns when From holds no usable address', async () => {
+    const { mail } = await parse('From: Undisclosed recipients:;\nSubject: x\nMessage-ID: <u@x>\n\nbody\n');
+    expect(mail.from).toBeNull();
+    expect(mail.warnings).toEqual(['no usable address in From']);
+  });
+
   it('throws a PARSE error for an empty message', async () => {
     await expect(parse(Buffer.alloc(0))).rejects.toBeInstanceOf(TicketdError);
     await expect(parse(Buffer.from('\r\n\r\n'))).rejects.toMatchObject({ code: 'PARSE' });
