@@ -24,7 +24,7 @@ const BASE_OPTIONS: SimpleParserOptions = {
   checksumAlgo: 'sha256',
   // html-to-text on a multi-megabyte HTML-only mail takes seconds and holds up the queue;
   // above this we strip the tags ourselves (see plainFromHtml).
-  maxHtmlLengthToParse: 2_000_000,
+  maxHtmlLengthToParse: 1_000_000,
 };
 
 /** Message-IDs without angle brackets or whitespace. */
