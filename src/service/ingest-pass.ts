@@ -26,6 +26,8 @@ type Fetched = Awaited<ReturnType<typeof fetchSources>>[number];
 
 export type PassStats = Record<Outcome, number> & { fetched: number; remarked: number; replayed: number };
 
+const PARSE_AHEAD = (workers: number) => Math.max(2, workers * 2);
+
 // A batch is also bounded by bytes: a few 30 MB messages must not be held at once.
 const BATCH_BYTES = 64 * 1024 * 1024;
 
@@ -73,15 +75,27 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
       const fetched = await next!;
       next = b + 1 < listed.length ? fetch(b + 1) : null;
       stats.fetched += fetched.length;
-      const rows = journalFirst(ctx, journal, folder, fetched);
-      // Parses start now and run ahead on the pool; the commits below take them in UID order.
-      const parses = rows.map(({ row, source }) => (row.outcome === null ? settle(ctx.pool.parse(source)) : null));
+      const rows: ({ row: JournalRow; source: Buffer | null } | undefined)[] = journalFirst(ctx, journal, folder, fetched);
+      fetched.length = 0;
+      // Parses run a few messages ahead of the commits (enough to keep every worker busy, few
+      // enough to bound memory); the commits take them in UID order.
+      const parses: (Promise<ParsedMail | Error> | null)[] = [];
+      const startParse = (k: number) => {
+        const r = rows[k];
+        if (!r || parses[k] !== undefined) return;
+        parses[k] = r.row.outcome === null && r.source ? settle(ctx.pool.parse(r.source)) : null;
+        r.source = null; // the pool has it; let it go as soon as the parse does
+      };
       const done: JournalRow[] = [];
       for (let i = 0; i < rows.length; i++) {
         if (ctx.signal?.aborted) break;
+        for (let k = i; k < i + PARSE_AHEAD(ctx.pool.workers); k++) startParse(k);
         const { row } = rows[i]!;
-        if (row.outcome === null) {
-          const applied = processParsed(ctx, row.id, await parses[i]!, {
+        rows[i] = undefined;
+        const parsed = parses[i];
+        parses[i] = null;
+        if (parsed) {
+          const applied = processParsed(ctx, row.id, await parsed, {
             mailbox: folder.key,
             uidvalidity: folder.uidValidity,
             uid: row.uid,
