@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerCheckConfig } from './check-config.js';
+import { registerExplain } from './explain.js';
 import { registerJournal } from './journal.js';
 import { registerList } from './list.js';
+import { registerPipeline } from './pipeline.js';
 import { registerRun } from './run.js';
 import { registerShow } from './show.js';
 
@@ -22,5 +24,7 @@ registerCheckConfig(program);
 registerList(program);
 registerShow(program);
 registerJournal(program);
+registerExplain(program);
+registerPipeline(program);
 
 await program.parseAsync(process.argv);
