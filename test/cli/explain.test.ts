@@ -3,7 +3,9 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seedStore } from './seed.js';
-import { baseConfig, tempDir, ticketd, writeConfig } from './support.js';
+import { baseConfig, buildOnce, tempDir, ticketd, writeConfig } from './support.js';
+
+beforeAll(buildOnce, 180_000);
 
 const eml = (headers: string, body = 'Hello there.\n') =>
   `${headers.trim().split('\n').map((l) => l.trim()).join('\r\n')}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body}`;
