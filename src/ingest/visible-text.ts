@@ -16,7 +16,8 @@ export function visibleText(text: string): string {
   let body = text.replace(/\r\n/g, '\n');
   const outlook = OUTLOOK_HEADER.exec(body);
   if (outlook) body = body.slice(0, outlook.index);
-  const visible = parser.read(body).getVisibleText().trim();
+  // Blank-line runs (HTML converted from &nbsp; paragraphs) are squeezed to one blank line.
+  const visible = parser.read(body).getVisibleText().replace(/\n[ \t\u00a0]*(?:\n[ \t\u00a0]*){2,}/g, '\n\n').trim();
   // A message that is all quote or signature (a bare forward, "Sent from my iPhone" only)
   // would become empty; then the whole text is what the person sent us.
   return visible || text.trim();
