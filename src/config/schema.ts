@@ -121,6 +121,14 @@ const rateLimits = z
   })
   .strict();
 
+// A client mail whose whole subject or first line is one of these words (optionally with "?")
+// asks for a summary of their open tickets instead of opening one.
+const statusRequest = z
+  .object({
+    words: z.array(z.string().trim().min(1)).default(['status']),
+  })
+  .strict();
+
 const limits = z
   .object({
     attachment_max_bytes: z.number().int().positive().default(25 * 1024 * 1024),
@@ -147,6 +155,7 @@ export const configSchema = z
     smtp: smtp.optional(),
     clients: clients.default({ allow: 'any', organisations: [] }),
     limits: limits.default({ attachment_max_bytes: 25 * 1024 * 1024 }),
+    status_request: statusRequest.default({ words: ['status'] }),
     staff: z.array(staff).min(1),
     request_types: z.array(requestType).min(1),
     triage_type: id,
