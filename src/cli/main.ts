@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerCheckConfig } from './check-config.js';
 import { registerJournal } from './journal.js';
 import { registerList } from './list.js';
+import { registerOutbox } from './outbox.js';
 import { registerRun } from './run.js';
 import { registerShow } from './show.js';
 
@@ -22,5 +23,6 @@ registerCheckConfig(program);
 registerList(program);
 registerShow(program);
 registerJournal(program);
+registerOutbox(program);
 
 await program.parseAsync(process.argv);

@@ -145,8 +145,9 @@ export const configSchema = z
     loop_header: z.string().default('X-Ticketd-Loop'),
     // Signs our mails ("The Acme support team") in the shared header/footer templates.
     public_name: z.string().min(1).default('Support'),
-    // Handlebars templates of every mail we send; relative to the config file's directory.
-    templates_dir: z.string().min(1).default('config/templates'),
+    // Handlebars templates of every mail we send, relative to the config file's directory;
+    // unset: the templates shipped with ticketd (config/templates in the package).
+    templates_dir: z.string().min(1).optional(),
     rate_limits: rateLimits.default({ per_recipient: { count: 5, minutes: 60 }, global: { count: 100, minutes: 10 } }),
     ticket_number_start: z.number().int().min(1).default(1000),
     parse_workers: z.number().int().min(0).max(16).default(2),
