@@ -4,6 +4,7 @@ import { registerCheckConfig } from './check-config.js';
 import { registerExplain } from './explain.js';
 import { registerJournal } from './journal.js';
 import { registerList } from './list.js';
+import { registerOutbox } from './outbox.js';
 import { registerPipeline } from './pipeline.js';
 import { registerRun } from './run.js';
 import { registerShow } from './show.js';
@@ -26,5 +27,6 @@ registerShow(program);
 registerJournal(program);
 registerExplain(program);
 registerPipeline(program);
+registerOutbox(program);
 
 await program.parseAsync(process.argv);

@@ -1,6 +1,7 @@
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
+import { checkTemplates } from '../templates/load.js';
 
 export interface ConfigSummary {
   file: string;
@@ -19,7 +20,7 @@ export type ConfigCheck = { ok: true; summary: ConfigSummary } | { ok: false; fi
  * Checks beyond the schema, each returning problems as `path: message`. The outbox work
  * adds the template check here (compile every template strict against sample data).
  */
-const extraChecks: Array<(config: Config) => string[]> = [];
+const extraChecks: Array<(config: Config) => string[]> = [checkTemplates];
 
 /** Load and validate a config file; every problem with its path, nothing started. */
 export function checkConfig(file: string): ConfigCheck {
