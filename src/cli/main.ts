@@ -6,6 +6,7 @@ import { registerJournal } from './journal.js';
 import { registerList } from './list.js';
 import { registerOutbox } from './outbox.js';
 import { registerPipeline } from './pipeline.js';
+import { registerReprocess } from './reprocess.js';
 import { registerRun } from './run.js';
 import { registerShow } from './show.js';
 
@@ -27,6 +28,7 @@ registerShow(program);
 registerJournal(program);
 registerExplain(program);
 registerPipeline(program);
+registerReprocess(program);
 registerOutbox(program);
 
 await program.parseAsync(process.argv);
