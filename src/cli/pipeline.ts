@@ -1,11 +1,13 @@
 import { pipelineStages } from '../service/pipeline-stages.js';
-import { action, jsonOption, printJson, type Command } from './common.js';
+import { action, configOption, jsonOption, printJson, type Command } from './common.js';
 import { table } from './format.js';
 
 export function registerPipeline(program: Command): void {
   program
     .command('pipeline')
     .description('the stages every incoming message goes through, in order')
+    // Accepted like on every command, so scripts can pass -c everywhere; the order is code.
+    .option(configOption[0], 'ignored: the order does not depend on the config')
     .option(...jsonOption)
     .action(
       action((opts: { json?: boolean }) => {
