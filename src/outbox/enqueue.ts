@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/schema.js';
 import type { ChangeHook, MessageSnapshot, TicketChange, TicketSnapshot } from '../service/changes.js';
 import type { Db } from '../store/db.js';
@@ -54,13 +54,13 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
     const minutesAgo = (m: number) => new Date(at.getTime() - m * 60_000).toISOString();
     // Rows over a limit are kept as "held" with an event: visible, releasable, never lost.
     let held: string | null = null;
-    if (auto && autoRepliesTo(db, to, minutesAgo(perRecipient.minutes)) >= perRecipient.count)
+    if (auto && autoRepliesTo(db, to, minutesAgo(perRecipient.minutes), perRecipient.count) >= perRecipient.count)
       held = `held back by rate limit: ${perRecipient.count} automatic replies to ${to} in ${perRecipient.minutes} minutes`;
-    else if (mailsSince(db, minutesAgo(global.minutes)) >= global.count)
+    else if (mailsSince(db, minutesAgo(global.minutes), global.count) >= global.count)
       held = `held back by rate limit: ${global.count} mails in ${global.minutes} minutes`;
 
     const mail = templates.render(kind, data);
-    const messageId = `${at.getTime().toString(36)}.${randomBytes(12).toString('base64url')}@${domain}`;
+    const messageId = `${at.getTime().toString(36)}.${randomUUID().replace(/-/g, '')}@${domain}`;
     const id = insertOutbox(db, {
       ...refs,
       kind,
