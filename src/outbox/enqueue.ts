@@ -35,7 +35,7 @@ export interface OutboxHookOptions {
 export function createOutboxHook(config: Config, templates: Templates, opts: OutboxHookOptions = {}): ChangeHook {
   const now = opts.now ?? (() => new Date());
   const brand = brandOf(config);
-    const staffById = new Map(config.staff.map((s) => [s.id, s]));
+  const staffById = new Map(config.staff.map((s) => [s.id, s]));
   const typeById = new Map(config.request_types.map((t) => [t.id, t]));
   const { per_recipient: perRecipient, global } = config.rate_limits;
   // support@ and support+seo@: mail to ourselves would come straight back in.
