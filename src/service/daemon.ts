@@ -48,7 +48,7 @@ export interface DaemonPart {
  */
 export async function runDaemon(config: Config, opts: DaemonOptions): Promise<void> {
   const log = opts.log.child({ component: 'daemon' });
-  const parts = opts.parts ?? daemonParts;
+  const parts = opts.parts ?? daemonParts(config);
   const stop = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
     log.info({ signal: sig }, 'stopping after the message in hand');
