@@ -93,6 +93,29 @@ Content-Type: text/html; charset=utf-8
     expect(mail.warnings).toEqual([expect.stringMatching(/^HTML not converted to text \(HTML too long for parsing \d+ bytes\): tags stripped instead$/)]);
   });
 
+  it('gives readable text for a 2 MB HTML-only newsletter (tags stripped by our linear scanner)', async () => {
+    const row = '<tr><td style="padding:4px"><a href="https://shop.example/item?id=1&amp;ref=mail">Olive oil &amp; bread</a></td><td>&euro;4</td></tr>\n';
+    const rows = row.repeat(Math.ceil(2_000_000 / row.length));
+    const html = `<html><head><title>News</title><style>td{color:#333}</style><script>var x = "<p>tracking</p>";</script></head><body><p>Dear client,</p><table>${rows}</table><p>Regards &ndash; the team</p></body></html>`;
+    const { mail } = await parse(`From: news@shop.example\nSubject: news\nMessage-ID: <news@x>\nContent-Type: text/html; charset=utf-8\n\n${html}\n`);
+    const lines = mail.text.split('\n');
+    expect(lines[0]).toBe('Dear client,');
+    expect(lines[1]).toBe('Olive oil & bread €4');
+    expect(lines.at(-1)).toBe('Regards – the team');
+    expect(lines.filter((l) => l === 'Olive oil & bread €4')).toHaveLength(Math.ceil(2_000_000 / row.length));
+    expect(mail.text).not.toMatch(/tracking|color|News/);
+    expect(mail.visibleText.startsWith('Dear client,\nOlive oil & bread')).toBe(true);
+  });
+
+  it('parses HTML-only mails of hostile markup over 1 MB ("<br" repeated, unclosed "<script", "<" without ">")', async () => {
+    const mailOf = (body: string) => parse(`From: a@x.example\nSubject: odd\nMessage-ID: <odd@x>\nContent-Type: text/html\n\n<p>Hi</p>${body}\n`);
+    const brs = '<br'.repeat(400_000);
+    expect((await mailOf(brs)).mail.text).toBe(`Hi\n${brs}`);
+    expect((await mailOf(`${'<script'.repeat(200_000)}>tail`)).mail.text).toBe('Hi\ntail');
+    const lts = ' <'.repeat(600_000);
+    expect((await mailOf(`${lts}x`)).mail.text).toBe(`Hi\n${lts.trim()}x`);
+  });
+
   it('decodes an unknown charset as windows-1252 when the bytes are not UTF-8, with a warning', async () => {
     const raw = Buffer.concat([
       crlf('From: a@x.example\nSubject: menu\nMessage-ID: <c@x>\nContent-Type: text/plain; charset=x-unknown-zz\nContent-Transfer-Encoding: 8bit\n\nLe caf'),
