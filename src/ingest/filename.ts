@@ -14,8 +14,11 @@ export function safeFilename(name: string | undefined, index: number): string {
     .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, '') // control, zero-width, bidi overrides
     .replace(/[<>:"|?*]/g, '_') // reserved on Windows
     .trim()
-    .replace(/^\.+/, '') // no "..", no hidden dot-files
-    .replace(/[. ]+$/, ''); // Windows drops trailing dots and spaces
+    .replace(/^\.+/, ''); // no "..", no hidden dot-files
+  // Windows drops trailing dots and spaces (a loop: /[. ]+$/ is quadratic on ". . . .x").
+  let end = base.length;
+  while (end > 0 && (base[end - 1] === '.' || base[end - 1] === ' ')) end--;
+  base = base.slice(0, end);
   if (!base) return fallback;
   if (base.length > MAX_NAME_LENGTH) {
     // Keep the extension: it is what a reader (and a viewer) goes by.

@@ -50,7 +50,14 @@ function addresses(obj: AddressObject | AddressObject[] | undefined): Address[] 
 
 /** Bare addresses out of headers mailparser does not parse (Delivered-To, X-Original-To). */
 function rawAddresses(values: string[] | undefined): string[] {
-  return (values ?? []).flatMap((v) => [...v.matchAll(/[^\s<>,;"']+@[^\s<>,;"']+/g)].map((m) => m[0].toLowerCase()));
+  // Split into tokens first: /[^\s<>,;"']+@[^\s<>,;"']+/g rescans a long token without "@" from
+  // every one of its characters.
+  return (values ?? []).flatMap((v) =>
+    v
+      .split(/[\s<>,;"']+/)
+      .filter((t) => t.length >= 3 && t.slice(1, -1).includes('@'))
+      .map((t) => t.toLowerCase()),
+  );
 }
 
 async function parseMime(raw: Buffer, warnings: string[]): Promise<MpMail> {

@@ -21,4 +21,10 @@ describe('safeFilename', () => {
     expect(name.length).toBe(120);
     expect(name.endsWith('.pdf')).toBe(true);
   });
+
+  // The old /[. ]+$/ took minutes on these; the test finishing is the check (no timed assertion).
+  it('strips a long hostile run of trailing dots and spaces', () => {
+    expect(safeFilename(`a${'. '.repeat(200_000)}x`, 0)).toBe(`a${'. '.repeat(59)}x`);
+    expect(safeFilename(`report${'. '.repeat(200_000)}`, 0)).toBe('report');
+  });
 });

@@ -72,6 +72,15 @@ Thanks!
   });
 });
 
+describe('parseMail: hostile headers', () => {
+  // The old address regex rescanned a long token without "@" from each of its characters.
+  it('reads Delivered-To addresses out of a long token without "@"', async () => {
+    const junk = 'a'.repeat(500_000);
+    const { mail } = await parse(`From: a@x.example\nTo: support@agency.example\nDelivered-To: ${junk}, <Support+SEO@Agency.example>\nMessage-ID: <d@x>\nSubject: hi\n\nHello\n`);
+    expect(mail.recipients).toEqual(['support@agency.example', 'support+seo@agency.example']);
+  });
+});
+
 describe('parseMail: bodies', () => {
   it('derives text from HTML when there is no text part', async () => {
     const { mail } = await parse(`From: a@x.example
