@@ -25,7 +25,11 @@ export function inDomain(domain: string, parent: string): boolean {
 
 /** "support+seo@x.example" → "support@x.example": plus tags route, they do not identify. */
 export function withoutPlusTag(address: string): string {
-  return address.toLowerCase().replace(/\+[^@]*@/, '@');
+  // indexOf, not /\+[^@]*@/: that rescans to the end from every "+" of a hostile address.
+  const a = address.toLowerCase();
+  const plus = a.indexOf('+');
+  const at = plus < 0 ? -1 : a.indexOf('@', plus);
+  return at < 0 ? a : a.slice(0, plus) + a.slice(at);
 }
 
 /** The bare address out of "Name <addr>" or "addr". */

@@ -17,7 +17,9 @@ const MARKER = /^\s*(?:re|fwd?|aw|wg|sv|vs|antw|rv|tr|réf|ref)\s*(?:\[\d+\]|\(\
 
 /** The subject without reply/forward markers and [tags], lowercased and single-spaced. */
 export function normaliseSubject(subject: string): string {
-  let s = subject.replace(/\[[^\]]*\]/g, ' ');
+  // "[^[\]]" and blanks squeezed first: "[[[[..." or "Re" + a long run of blanks would make
+  // these regexes backtrack quadratically on a hostile subject.
+  let s = subject.replace(/\[[^[\]]*\]/g, ' ').replace(/\s+/g, ' ');
   for (let prev = ''; prev !== s; ) {
     prev = s;
     s = s.replace(MARKER, '');

@@ -7,7 +7,13 @@ import type { DescribedStage } from '../stage.js';
 // Staff are excluded (their mail is work, not a question), and so are unknown senders when
 // clients.allow is "known": refuse-unknown-sender answers them instead.
 
-const bare = (s: string) => s.trim().replace(/\s*\?+$/, '').trim().toLowerCase();
+// Without a regex: /\s*\?+$/ backtracks quadratically on a long run of "?" or blanks.
+function bare(s: string): string {
+  const t = s.trim();
+  let end = t.length;
+  while (end > 0 && t[end - 1] === '?') end--;
+  return t.slice(0, end).trim().toLowerCase();
+}
 
 function isStatusWord(line: string, words: readonly string[]): boolean {
   const l = bare(line);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectStatusRequest } from '../../../src/router/stages/detect-status-request.js';
 import type { Sender } from '../../../src/router/types.js';
+import { fakeMail } from '../../support/mail.js';
 import { ctxOf, mailOf, runStage, testConfig } from '../../support/router.js';
 
 const client: Sender = { kind: 'client', email: 'maria@casalopez-tapas.example', name: 'Maria Lopez' };
@@ -38,5 +39,14 @@ describe('detect-status-request', () => {
   it('uses the configured words', async () => {
     const ctx = ctxOf(testConfig({ status_request: { words: ['status', 'Stand'] } }));
     expect(runStage(detectStatusRequest, await mailOf({ Subject: 'stand?' }), { sender: client }, ctx)).not.toBeNull();
+  });
+
+  // The old /\s*\?+$/ took minutes on these first lines; the test finishing is the check.
+  it('reads hostile first lines of "?" or blanks without answering', () => {
+    for (const line of [`${'?'.repeat(500_000)}x`, `status${' '.repeat(500_000)}x`]) {
+      expect(runStage(detectStatusRequest, fakeMail({ subject: 'question', visibleText: line }), { sender: client })).toBeNull();
+    }
+    const many = fakeMail({ subject: 'question', visibleText: `status ${'?'.repeat(500_000)}` });
+    expect(runStage(detectStatusRequest, many, { sender: client })).toMatchObject({ plan: { action: 'status-request' } });
   });
 });

@@ -72,4 +72,12 @@ describe('subject guard helpers', () => {
   it('drops stop words', () => {
     expect([...subjectWords('Re: Photos for the new menu')]).toEqual(['photos', 'menu']);
   });
+
+  // Hostile subjects (a header can be up to 1 MB): the old regexes took minutes on these.
+  it('normalises hostile subjects: unclosed "[" runs, a marker followed by a long run of blanks', () => {
+    expect(normaliseSubject(`Refund ${'['.repeat(500_000)}`)).toBe(`refund ${'['.repeat(500_000)}`);
+    expect(normaliseSubject(`Re${'[x]'.repeat(300_000)}: Menu`)).toBe('menu');
+    expect(normaliseSubject(`Re${' '.repeat(500_000)}Menu`)).toBe('re menu');
+    expect(normaliseSubject(`${'Re: '.repeat(100_000)}Menu`)).toBe('menu');
+  });
 });
