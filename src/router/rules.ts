@@ -5,8 +5,17 @@ import type { Mail } from './types.js';
 // Pure rule matching. A rule matches when every condition in its `match` list holds; a
 // condition holds when any value of its field passes the operator. All comparisons ignore case.
 
-/** The values a field offers to a condition. */
+// Rule patterns are trusted config, but the text they run on is not: a pattern that is fine
+// on a normal mail can backtrack for minutes on a hostile 20 MB body. Rules therefore see only
+// the first 100 KB of any value (body, subject, header), which is where a request says what it is.
+export const RULE_VALUE_MAX = 100 * 1024;
+
+/** The values a field offers to a condition, each cut to RULE_VALUE_MAX characters. */
 export function fieldValues(mail: Readonly<Mail>, field: string): string[] {
+  return allFieldValues(mail, field).map((v) => (v.length > RULE_VALUE_MAX ? v.slice(0, RULE_VALUE_MAX) : v));
+}
+
+function allFieldValues(mail: Readonly<Mail>, field: string): string[] {
   if (field === 'from') return mail.from ? [mail.from.address, mail.from.name].filter(Boolean) : [];
   // Every recipient, plus addresses included (support+seo@…), Delivered-To and X-Original-To.
   if (field === 'to') return mail.recipients;

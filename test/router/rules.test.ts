@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Rule } from '../../src/config/schema.js';
-import { conditionHolds, evaluateRules, valuePasses } from '../../src/router/rules.js';
+import { RULE_VALUE_MAX, conditionHolds, evaluateRules, fieldValues, valuePasses } from '../../src/router/rules.js';
+import { fakeMail } from '../support/mail.js';
 import { mailOf } from '../support/router.js';
 
 describe('rule operators', () => {
@@ -42,5 +43,23 @@ describe('rule fields', () => {
     };
     expect(evaluateRules(await mailOf({ Subject: 'Invoice' }), [rule]).matched).toEqual(['both']);
     expect(evaluateRules(await mailOf({ Subject: 'Invoice', From: 'a@b.example' }), [rule]).matched).toEqual([]);
+  });
+});
+
+describe('rules on hostile bodies', () => {
+  const rule = (op: 'contains' | 'matches', value: string): Rule => ({ name: 'r', match: [{ field: 'body', op, value }], set: { type: 'billing' }, continue: false });
+  const body = (text: string) => fakeMail({ text, visibleText: text });
+
+  it('sees only the first RULE_VALUE_MAX characters of a value', () => {
+    const late = body(`${'x'.repeat(RULE_VALUE_MAX)} refund`);
+    expect(fieldValues(late, 'body')).toEqual(['x'.repeat(RULE_VALUE_MAX)]);
+    expect(evaluateRules(late, [rule('contains', 'refund')]).matched).toEqual([]);
+    expect(evaluateRules(body(`refund ${'x'.repeat(RULE_VALUE_MAX)}`), [rule('contains', 'refund')]).matched).toEqual(['r']);
+  });
+
+  it('a pattern that backtracks on a 2 MB body runs on the first 100 KB only', () => {
+    // ".*urgent" rescans to the end from every "refund": minutes on the whole body.
+    const hostile = body('refund '.repeat(300_000));
+    expect(evaluateRules(hostile, [rule('matches', 'refund.*urgent')]).matched).toEqual([]);
   });
 });
