@@ -14,6 +14,11 @@ export function createLookup(db: Db): LookupPort {
   const byThreadId = db.prepare<[string], TicketRef>(
     `SELECT ${ticketCols} FROM tickets t WHERE t.thread_message_id = ? LIMIT 1`,
   );
+  // Our own mails (acknowledgements, notices) are only in the outbox: a client who answers the
+  // acknowledgement from a client that drops the [KEY] tag refers to nothing else of ours.
+  const byOutboxId = db.prepare<[string], TicketRef>(
+    `SELECT ${ticketCols} FROM outbox o JOIN tickets t ON t.id = o.ticket_id WHERE o.message_id = ?`,
+  );
   const ownId = db.prepare<[string], { one: number }>(`SELECT 1 AS one FROM outbox WHERE message_id = ?`);
   const knownClient = db.prepare<[string, string], { one: number }>(
     `SELECT 1 AS one FROM clients WHERE email = ? UNION ALL
@@ -24,7 +29,7 @@ export function createLookup(db: Db): LookupPort {
     ticketByMessageIds(ids) {
       // Newest reference first: References lists the thread oldest to newest.
       for (const id of [...ids].reverse()) {
-        const t = byMessageId.get(id) ?? byThreadId.get(id);
+        const t = byMessageId.get(id) ?? byThreadId.get(id) ?? byOutboxId.get(id);
         if (t) return t;
       }
       return null;

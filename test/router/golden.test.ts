@@ -17,24 +17,26 @@ const config = loadConfig(path.resolve(import.meta.dirname, '../../config/ticket
   TICKETD_SMTP_PASSWORD: 'x',
 });
 
-// The tickets the reply fixtures belong to, with the Message-IDs the store would hold for them
-// (the client's first mail and our acknowledgement).
+// The tickets the reply fixtures belong to, with the Message-IDs the store would hold for them:
+// the client's first mail (messages) and our acknowledgement (outbox, so also "own mail").
 const lookup = fakeLookup({
   tickets: [
     {
       id: 1, key: 'TECH-1000', status: 'open', subject: 'New team photo for the website', clientEmail: 'frontdesk@smilebright-dental.example',
-      messageIds: ['20261123083012.4411.frontdesk@smilebright-dental.example', 'ticketd.TECH-1000.ack.8f2c1e@example.com'],
+      messageIds: ['20261123083012.4411.frontdesk@smilebright-dental.example'],
+      sentMessageIds: ['ticketd.TECH-1000.ack.8f2c1e@example.com'],
     },
     {
       id: 2, key: 'BILL-1001', status: 'new', subject: 'Question about November invoice', clientEmail: 'maria@casalopez-tapas.example',
-      messageIds: ['CAJx7Qp0mR1zK9vLw2=Tn4hB8uGd6yE@mail.gmail.com', 'ticketd.BILL-1001.ack.3b9d70@example.com'],
+      messageIds: ['CAJx7Qp0mR1zK9vLw2=Tn4hB8uGd6yE@mail.gmail.com'],
+      sentMessageIds: ['ticketd.BILL-1001.ack.3b9d70@example.com'],
     },
     {
       id: 3, key: 'FB-1002', status: 'new', subject: "Can't get into our Facebook page anymore", clientEmail: 'grace@harborview-flowers.example',
-      messageIds: ['BN8PR12MB3204A1F6E0C2D7B9E5F1A3C4@BN8PR12MB3204.namprd12.prod.outlook.com', 'ticketd.FB-1002.ack.c41a52@example.com'],
+      messageIds: ['BN8PR12MB3204A1F6E0C2D7B9E5F1A3C4@BN8PR12MB3204.namprd12.prod.outlook.com'],
+      sentMessageIds: ['ticketd.FB-1002.ack.c41a52@example.com'],
     },
   ],
-  ownMessageIds: ['ticketd.TECH-1000.ack.8f2c1e@example.com'],
 });
 
 async function decide(file: string) {
