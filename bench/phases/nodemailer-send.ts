@@ -1,0 +1,51 @@
+import nodemailer from 'nodemailer';
+import { outboxMails, syntheticAcks } from '../outgoing.js';
+import type { Timed } from '../types.js';
+
+export interface SendArgs {
+  smtpPort: number;
+  from: string;
+  poolSize: number;
+  /** Read the mails from this database's outbox; synthetic acks when it has none. */
+  database: string;
+  fallback: { count: number; seed: number; supportAddress: string };
+}
+
+/** The bare baseline: nodemailer's pooled transport sending the same mails, all queued at once. */
+export async function run(args: SendArgs): Promise<Timed & { source: 'outbox' | 'synthetic'; failed: number }> {
+  let mails = outboxMails(args.database);
+  const source = mails.length ? 'outbox' : 'synthetic';
+  if (!mails.length) mails = syntheticAcks(args.fallback.count, args.fallback.seed, args.fallback.supportAddress);
+
+  const t0 = performance.now();
+  const transport = nodemailer.createTransport({
+    pool: true,
+    host: '127.0.0.1',
+    port: args.smtpPort,
+    secure: false,
+    ignoreTLS: true,
+    maxConnections: args.poolSize,
+  });
+  let failed = 0;
+  try {
+    const results = await Promise.allSettled(
+      mails.map((m) =>
+        transport.sendMail({
+          from: args.from,
+          to: m.to,
+          subject: m.subject,
+          messageId: `<${m.messageId}>`,
+          inReplyTo: m.inReplyTo ? `<${m.inReplyTo}>` : undefined,
+          references: m.references ?? undefined,
+          headers: m.headers,
+          text: m.text,
+          html: m.html ?? undefined,
+        }),
+      ),
+    );
+    failed = results.filter((r) => r.status === 'rejected').length;
+  } finally {
+    transport.close();
+  }
+  return { count: mails.length - failed, failed, source, seconds: (performance.now() - t0) / 1000 };
+}

@@ -1,0 +1,75 @@
+import type { StoreFacts } from './store-facts.js';
+import type { MailboxSummary, Timed } from './types.js';
+
+// The printed table. Targets are from issues 2 and 3; the bench reports, it does not judge.
+
+type Measured = Timed & { maxRss: number };
+
+export interface Report {
+  count: number;
+  seed: number;
+  append?: Timed & { summary: MailboxSummary };
+  fetchOnly?: Measured;
+  baseline?: Measured;
+  ingest?: Measured & { facts: StoreFacts };
+  nodemailer?: Measured & { source: string };
+  drain?: Measured;
+  sinkReceived?: number;
+  notes: string[];
+}
+
+const rate = (t?: Timed): number | null => (t && t.seconds > 0 ? t.count / t.seconds : null);
+const mb = (b?: number): string => (b === undefined ? '-' : `${(b / 1024 / 1024).toFixed(0)} MB`);
+const num = (n: number | null, digits = 0): string => (n === null ? 'n/a' : n.toFixed(digits));
+const pad = (s: string, n: number): string => s.padEnd(n);
+const lpad = (s: string, n: number): string => s.padStart(n);
+
+export function printReport(r: Report): void {
+  const out: string[] = [];
+  const s = r.append?.summary;
+  out.push('');
+  out.push(`== ticketd bench: ${r.count} mails, seed ${r.seed}`);
+  if (s) {
+    out.push(
+      `   ${s.shapes.plain} plain, ${s.shapes.html} HTML, ${s.shapes.attachment} with a 200 KB attachment; ` +
+        `${s.count - s.replies} new requests + ${s.replies} follow-ups; ${(s.bytes / 1024 / 1024).toFixed(1)} MB`,
+    );
+  }
+  const row = (label: string, value: string, rss: string, target: string): void =>
+    void out.push(`${pad(label, 40)}${lpad(value, 10)}  ${lpad(rss, 8)}  ${target}`);
+  out.push('');
+  row('phase', 'msgs/s', 'peak RSS', 'target');
+  row('APPEND to Dovecot (imapflow, 1 conn)', num(rate(r.append)), '-', '');
+  row('FETCH source only (imapflow)', num(rate(r.fetchOnly)), mb(r.fetchOnly?.maxRss), '(ceiling, info)');
+  row('baseline: FETCH + simpleParser', num(rate(r.baseline)), mb(r.baseline?.maxRss), '');
+  row('ticketd: one ingest pass (--once)', num(rate(r.ingest)), mb(r.ingest?.maxRss), 'RSS < 250 MB');
+  const ingestRatio = rate(r.ingest) !== null && rate(r.baseline) ? rate(r.ingest)! / rate(r.baseline)! : null;
+  row('  ratio ticketd / baseline', num(ingestRatio, 2), '', '>= 0.6');
+  row(`nodemailer pooled send (${r.nodemailer?.source ?? '-'})`, num(rate(r.nodemailer)), mb(r.nodemailer?.maxRss), '');
+  row('ticketd: drainOutbox', num(rate(r.drain)), mb(r.drain?.maxRss), '');
+  const drainRatio = rate(r.drain) !== null && rate(r.nodemailer) ? rate(r.drain)! / rate(r.nodemailer)! : null;
+  row('  ratio drain / nodemailer', num(drainRatio, 2), '', '>= 0.7');
+  out.push('');
+
+  if (s && r.ingest) {
+    const f = r.ingest.facts;
+    const expected = s.count - s.replies;
+    const created = f.outcomes.created ?? 0;
+    const appended = f.outcomes.appended ?? 0;
+    out.push(
+      `sanity: journal ${f.journal}/${s.count}; tickets created ${created} (rows ${f.tickets}), expected client requests ${expected}` +
+        ` -> ${created === expected && f.tickets === expected ? 'ok' : 'MISMATCH'}; follow-ups appended ${appended}/${s.replies}`,
+    );
+    out.push(`        outcomes ${JSON.stringify(f.outcomes)}; attachments stored ${f.attachmentsStored}/${s.shapes.attachment}`);
+    const expectedByType = { ...s.originals, triage: s.originals.unmatched } as Record<string, number>;
+    delete expectedByType.unmatched;
+    out.push(`        tickets by type ${JSON.stringify(f.ticketsByType)}; generated ${JSON.stringify(expectedByType)}`);
+    out.push(`        outbox rows ${JSON.stringify(f.outboxByKind)}`);
+  }
+  if (r.sinkReceived !== undefined) {
+    const sent = (r.nodemailer?.count ?? 0) + (r.drain?.count ?? 0);
+    out.push(`sanity: SMTP sink received ${r.sinkReceived}, senders reported ${sent}`);
+  }
+  for (const n of r.notes) out.push(`note: ${n}`);
+  process.stdout.write(`${out.join('\n')}\n`);
+}
