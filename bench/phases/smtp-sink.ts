@@ -11,6 +11,8 @@ export async function run(_args: Record<string, never>): Promise<{ received: num
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
+    // A receiver on loopback has nothing to learn from reverse DNS; it only adds latency.
+    disableReverseLookup: true,
     onData(stream, _session, callback) {
       stream.on('data', (chunk: Buffer) => (bytes += chunk.length));
       stream.on('end', () => {
