@@ -74,15 +74,15 @@ async function main(): Promise<Report> {
     { imap, count, seed, supportAddress: SUPPORT_ADDRESS, window: Number(flags.window) } satisfies AppendArgs,
     log('append'),
   );
-  report.append = append.value;
+  report.append = { ...append.value, cpuSeconds: append.cpuSeconds };
   say(`append: ${fmtRate(append.value)} (${mb(append.value.summary.bytes)} MB; generated in ${append.value.generateSeconds.toFixed(1)} s)`);
 
   const fetchOnly = await runPhase<Timed & { bytes: number }>('fetch-only', { imap, batch }, log('fetch-only'));
-  report.fetchOnly = { ...fetchOnly.value, maxRss: fetchOnly.maxRss };
+  report.fetchOnly = { ...fetchOnly.value, maxRss: fetchOnly.maxRss, cpuSeconds: fetchOnly.cpuSeconds };
   say(`fetch only: ${fmtRate(fetchOnly.value)}`);
 
   const baseline = await runPhase<Timed & { attachments: number }>('baseline', { imap, batch }, log('baseline'));
-  report.baseline = { ...baseline.value, maxRss: baseline.maxRss };
+  report.baseline = { ...baseline.value, maxRss: baseline.maxRss, cpuSeconds: baseline.cpuSeconds };
   say(`baseline fetch+simpleParser: ${fmtRate(baseline.value)}, peak RSS ${mb(baseline.maxRss)} MB`);
 
   const database = path.join(work, 'ticketd', 'ticketd.sqlite');
@@ -93,7 +93,7 @@ async function main(): Promise<Report> {
     if (profArgs.length) keep = true;
     const ingest = await runPhase<{ seconds: number }>('ingest', { configData: ingestConfig, baseDir: work }, log('ingest'), profArgs);
     const facts = storeFacts(database);
-    report.ingest = { count: facts.journal, seconds: ingest.value.seconds, maxRss: ingest.maxRss, facts };
+    report.ingest = { count: facts.journal, seconds: ingest.value.seconds, maxRss: ingest.maxRss, cpuSeconds: ingest.cpuSeconds, facts };
     say(`ticketd ingest: ${fmtRate(report.ingest)}, peak RSS ${mb(ingest.maxRss)} MB`);
     if (profArgs.length) report.notes.push(`CPU profile of the ingest pass in ${path.join(work, 'prof')}`);
   } catch (err) {
@@ -121,12 +121,12 @@ async function delivery(report: Report, database: string, baseDir: string): Prom
       { smtpPort: port, from: smtp.from, poolSize: 3, database, fallback: { count, seed, supportAddress: SUPPORT_ADDRESS } },
       log('nodemailer-send'),
     );
-    report.nodemailer = { ...send.value, maxRss: send.maxRss };
+    report.nodemailer = { ...send.value, maxRss: send.maxRss, cpuSeconds: send.cpuSeconds };
     say(`nodemailer pooled send (${send.value.source} mails): ${fmtRate(send.value)}${send.value.failed ? `, ${send.value.failed} failed` : ''}`);
 
     try {
       const drain = await runPhase<Timed>('drain', { configData: cfg, baseDir }, log('drain'));
-      report.drain = { ...drain.value, maxRss: drain.maxRss };
+      report.drain = { ...drain.value, maxRss: drain.maxRss, cpuSeconds: drain.cpuSeconds };
       say(`ticketd drainOutbox: ${fmtRate(drain.value)}`);
     } catch (err) {
       report.notes.push(`ticketd delivery not measured: ${firstLine(err)}`);

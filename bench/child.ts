@@ -9,10 +9,12 @@ export interface PhaseOutcome<T> {
   value: T;
   /** Peak resident set size of the phase's process, in bytes. */
   maxRss: number;
+  /** User + system CPU time of the phase's process (all its threads), in seconds. */
+  cpuSeconds: number;
 }
 
 export type ChildMessage =
-  | { ok: true; value: unknown; maxRssKb: number }
+  | { ok: true; value: unknown; maxRssKb: number; cpuUs: number }
   | { ok: false; error: string }
   | { ready: true; port: number };
 
@@ -44,7 +46,7 @@ export async function runPhase<T>(name: string, args: unknown, logFile: string, 
     });
     if ('ready' in msg) throw new Error(`phase ${name}: unexpected ready message`);
     if (!msg.ok) throw new Error(`phase ${name} failed: ${msg.error}`);
-    return { value: msg.value as T, maxRss: msg.maxRssKb * 1024 };
+    return { value: msg.value as T, maxRss: msg.maxRssKb * 1024, cpuSeconds: msg.cpuUs / 1e6 };
   } catch (err) {
     throw new Error(`${(err as Error).message}\n--- last lines of ${logFile} ---\n${tail(logFile, 30)}`);
   } finally {

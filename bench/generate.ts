@@ -61,7 +61,8 @@ interface Original {
 }
 
 export function* generateMailbox(opts: GenerateOptions): Generator<GeneratedMail> {
-  const rng = createRng(opts.seed ?? DEFAULT_SEED);
+  const seed = opts.seed ?? DEFAULT_SEED;
+  const rng = createRng(seed);
   const attachmentBytes = opts.attachmentBytes ?? 200 * 1024;
   const clients = makeClients(rng, 300);
   const originals: Original[] = [];
@@ -94,7 +95,8 @@ export function* generateMailbox(opts: GenerateOptions): Generator<GeneratedMail
     const html = shape === 'html' || (shape === 'attachment' && rng.chance(0.5)) ? toHtml(newText, replyTo) : null;
 
     let body: Part = html ? alternative(rng, text, html) : textPart(text);
-    if (shape === 'attachment') body = mixed(rng, body, attachmentPart(rng, attachmentBytes, date));
+    // Attachment bytes come from a stream of their own, so the size never shifts the rest.
+    if (shape === 'attachment') body = mixed(rng, body, attachmentPart(rng, createRng(seed ^ (index * 2654435761)), attachmentBytes, date));
 
     const headers = [
       `Return-Path: <${client.email}>`,
@@ -207,13 +209,13 @@ function multipart(rng: Rng, subtype: string, parts: Part[]): Part {
 const alternative = (rng: Rng, text: string, html: string): Part => multipart(rng, 'alternative', [textPart(text), htmlPart(html)]);
 const mixed = (rng: Rng, body: Part, attachment: Part): Part => multipart(rng, 'mixed', [body, attachment]);
 
-function attachmentPart(rng: Rng, size: number, date: Date): Part {
+function attachmentPart(rng: Rng, bytes: Rng, size: number, date: Date): Part {
   const month = `${date.getUTCFullYear()}-${String(date.getUTCMonth() + 1).padStart(2, '0')}`;
   const name = rng.pick([`invoice-${month}.pdf`, 'screenshot-error.pdf', 'contract_signed.pdf', 'Fotos – Galerie.pdf', 'menu.pdf']);
   // A PDF header and trailer around incompressible bytes, like a scanned document.
   const head = Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n', 'latin1');
   const tail = Buffer.from('\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n', 'latin1');
-  const content = Buffer.concat([head, rng.bytes(Math.max(0, size - head.length - tail.length)), tail]);
+  const content = Buffer.concat([head, bytes.bytes(Math.max(0, size - head.length - tail.length)), tail]);
   const nameParam = /^[\x20-\x7e]*$/.test(name)
     ? `name="${name}"`
     : `name="${encodeWord(name)}"`;

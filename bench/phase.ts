@@ -25,7 +25,8 @@ process.once('message', (m: { args: unknown }) => {
       const load = phases[name];
       if (!load) throw new Error(`unknown phase "${name}"`);
       const value = await (await load()).run(m.args as never);
-      reply = { ok: true, value, maxRssKb: process.resourceUsage().maxRSS };
+      const usage = process.resourceUsage();
+      reply = { ok: true, value, maxRssKb: usage.maxRSS, cpuUs: usage.userCPUTime + usage.systemCPUTime };
     } catch (err) {
       reply = { ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
     }

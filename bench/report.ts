@@ -3,12 +3,12 @@ import type { MailboxSummary, Timed } from './types.js';
 
 // The printed table. Targets are from issues 2 and 3; the bench reports, it does not judge.
 
-type Measured = Timed & { maxRss: number };
+type Measured = Timed & { maxRss: number; cpuSeconds: number };
 
 export interface Report {
   count: number;
   seed: number;
-  append?: Timed & { summary: MailboxSummary };
+  append?: Timed & { summary: MailboxSummary; cpuSeconds: number };
   fetchOnly?: Measured;
   baseline?: Measured;
   ingest?: Measured & { facts: StoreFacts };
@@ -28,6 +28,7 @@ export function printReport(r: Report): void {
   const out: string[] = [];
   const s = r.append?.summary;
   out.push('');
+  out.push('(wall s: the phase\'s elapsed time; cpu s: its process\'s user+system CPU, all threads; 2 cores here)');
   out.push(`== ticketd bench: ${r.count} mails, seed ${r.seed}`);
   if (s) {
     out.push(
@@ -35,18 +36,18 @@ export function printReport(r: Report): void {
         `${s.count - s.replies} new requests + ${s.replies} follow-ups; ${(s.bytes / 1024 / 1024).toFixed(1)} MB`,
     );
   }
-  const row = (label: string, value: string, rss: string, target: string): void =>
-    void out.push(`${pad(label, 40)}${lpad(value, 10)}  ${lpad(rss, 8)}  ${target}`);
+  const row = (label: string, value: string, rss: string, target: string, t?: { seconds: number; cpuSeconds: number }): void =>
+    void out.push(`${pad(label, 40)}${lpad(value, 8)}  ${lpad(rss, 8)}  ${lpad(t ? t.seconds.toFixed(1) : '', 6)}  ${lpad(t ? t.cpuSeconds.toFixed(1) : '', 6)}  ${target}`);
   out.push('');
-  row('phase', 'msgs/s', 'peak RSS', 'target');
-  row('APPEND to Dovecot (imapflow, 1 conn)', num(rate(r.append)), '-', '');
-  row('FETCH source only (imapflow)', num(rate(r.fetchOnly)), mb(r.fetchOnly?.maxRss), '(ceiling, info)');
-  row('baseline: FETCH + simpleParser', num(rate(r.baseline)), mb(r.baseline?.maxRss), '');
-  row('ticketd: one ingest pass (--once)', num(rate(r.ingest)), mb(r.ingest?.maxRss), 'RSS < 250 MB');
+  out.push(`${pad('phase', 40)}${lpad('msgs/s', 8)}  ${lpad('peak RSS', 8)}  ${lpad('wall s', 6)}  ${lpad('cpu s', 6)}  target`);
+  row('APPEND to Dovecot (imapflow, 1 conn)', num(rate(r.append)), '-', '(info; cpu s includes generating)', r.append);
+  row('FETCH source only (imapflow)', num(rate(r.fetchOnly)), mb(r.fetchOnly?.maxRss), '(ceiling, info)', r.fetchOnly);
+  row('baseline: FETCH + simpleParser', num(rate(r.baseline)), mb(r.baseline?.maxRss), '', r.baseline);
+  row('ticketd: one ingest pass (--once)', num(rate(r.ingest)), mb(r.ingest?.maxRss), 'RSS < 250 MB', r.ingest);
   const ingestRatio = rate(r.ingest) !== null && rate(r.baseline) ? rate(r.ingest)! / rate(r.baseline)! : null;
   row('  ratio ticketd / baseline', num(ingestRatio, 2), '', '>= 0.6');
-  row(`nodemailer pooled send (${r.nodemailer?.source ?? '-'})`, num(rate(r.nodemailer)), mb(r.nodemailer?.maxRss), '');
-  row('ticketd: drainOutbox', num(rate(r.drain)), mb(r.drain?.maxRss), '');
+  row(`nodemailer pooled send (${r.nodemailer?.source ?? '-'})`, num(rate(r.nodemailer)), mb(r.nodemailer?.maxRss), '', r.nodemailer);
+  row('ticketd: drainOutbox', num(rate(r.drain)), mb(r.drain?.maxRss), '', r.drain);
   const drainRatio = rate(r.drain) !== null && rate(r.nodemailer) ? rate(r.drain)! / rate(r.nodemailer)! : null;
   row('  ratio drain / nodemailer', num(drainRatio, 2), '', '>= 0.7');
   out.push('');
