@@ -50,6 +50,7 @@ export function parseConfig(data: unknown, baseDir: string, env: NodeJS.ProcessE
   const config = result.data;
   config.database = path.resolve(baseDir, config.database);
   config.data_dir = path.resolve(baseDir, config.data_dir);
+  config.templates_dir = path.resolve(baseDir, config.templates_dir);
   return config;
 }
 

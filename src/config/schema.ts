@@ -106,6 +106,21 @@ const clients = z
   })
   .strict();
 
+// Automatic replies (acknowledgements, status answers, unknown-sender answers) per recipient,
+// and every outgoing mail globally. Rows over a limit are kept as "held", never dropped.
+const window = (count: number, minutes: number) =>
+  z
+    .object({ count: z.number().int().min(1).default(count), minutes: z.number().positive().default(minutes) })
+    .strict()
+    .default({ count, minutes });
+
+const rateLimits = z
+  .object({
+    per_recipient: window(5, 60),
+    global: window(100, 10),
+  })
+  .strict();
+
 const limits = z
   .object({
     attachment_max_bytes: z.number().int().positive().default(25 * 1024 * 1024),
@@ -120,6 +135,11 @@ export const configSchema = z
     support_address: z.string().email(),
     // Our own outgoing mail carries this header; seeing it on incoming mail means a loop.
     loop_header: z.string().default('X-Ticketd-Loop'),
+    // Signs our mails ("The Acme support team") in the shared header/footer templates.
+    public_name: z.string().min(1).default('Support'),
+    // Handlebars templates of every mail we send; relative to the config file's directory.
+    templates_dir: z.string().min(1).default('config/templates'),
+    rate_limits: rateLimits.default({ per_recipient: { count: 5, minutes: 60 }, global: { count: 100, minutes: 10 } }),
     ticket_number_start: z.number().int().min(1).default(1000),
     parse_workers: z.number().int().min(0).max(16).default(2),
     log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

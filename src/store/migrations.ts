@@ -138,4 +138,8 @@ export const migrations: readonly string[] = [
     first_seen    TEXT NOT NULL
   );
   `,
+  `
+  -- The global rate limit counts recent outbox rows on every enqueue.
+  CREATE INDEX outbox_created ON outbox(created_at);
+  `,
 ];

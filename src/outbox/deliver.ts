@@ -1,0 +1,177 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import type Mail from 'nodemailer/lib/mailer/index.js';
+import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../log.js';
+import { nowIso, type Db } from '../store/db.js';
+import { dueOutbox, markFailed, markRetry, markSent, nextDueAt, type OutboxRow } from '../store/outbox.js';
+import { failureText, isPermanent } from './is-permanent.js';
+
+// Delivers due outbox rows over pooled SMTP. A row is marked sent by ONE statement right
+// after the server accepted it; a crash between the two is the only way a mail goes out
+// twice (the retry after restart is the same mail: same Message-ID, same thread).
+
+export type SmtpConfig = NonNullable<Config['smtp']>;
+export type Transport = Transporter<SMTPPool.SentMessageInfo>;
+
+export function createTransport(smtp: SmtpConfig): Transport {
+  return nodemailer.createTransport({
+    pool: true,
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.secure,
+    auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
+    maxConnections: smtp.pool_size,
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 60_000,
+  });
+}
+
+const bracket = (id: string) => `<${id}>`;
+
+/** The mail as nodemailer sends it; fixed by the row, so a retry is byte-for-byte the same mail. */
+export function messageOf(config: Config, row: OutboxRow): Mail.Options {
+  const from = config.smtp?.from ?? config.support_address;
+  return {
+    from,
+    to: row.toAddr,
+    // Replies must reach the support mailbox even when the sending address differs.
+    replyTo: from.toLowerCase().includes(config.support_address.toLowerCase()) ? undefined : config.support_address,
+    subject: row.subject,
+    text: row.text,
+    html: row.html ?? undefined,
+    messageId: bracket(row.messageId),
+    inReplyTo: row.inReplyTo ? bracket(row.inReplyTo) : undefined,
+    references: row.refs.length ? row.refs.map(bracket) : undefined,
+    date: new Date(row.createdAt),
+    headers: row.headers,
+  };
+}
+
+/** Seconds before attempt n+1 after n failed attempts; the last value repeats. */
+export const retryDelaySeconds = (smtp: SmtpConfig, attemptsSoFar: number): number =>
+  smtp.retry_seconds[Math.min(Math.max(attemptsSoFar - 1, 0), smtp.retry_seconds.length - 1)]!;
+
+type Outcome = 'sent' | 'retry' | 'failed';
+
+async function deliverOne(config: Config, db: Db, transport: Transport, row: OutboxRow, log: Logger): Promise<Outcome> {
+  const smtp = config.smtp!;
+  let error: unknown;
+  try {
+    await transport.sendMail(messageOf(config, row));
+  } catch (err) {
+    error = err ?? new Error('unknown SMTP failure');
+  }
+  if (error === undefined) {
+    markSent(db, row.id, nowIso()); // the duplicate window: nothing else between accept and this
+    return 'sent';
+  }
+  const reason = failureText(error);
+  const attempts = row.attempts + 1;
+  if (isPermanent(error) || attempts >= smtp.max_attempts) {
+    const why = isPermanent(error) ? reason : `gave up after ${attempts} attempts: ${reason}`;
+    markFailed(db, row.id, why);
+    log.warn({ err: error, outboxId: row.id, to: row.toAddr, kind: row.kind }, 'mail failed for good');
+    return 'failed';
+  }
+  const next = new Date(Date.now() + retryDelaySeconds(smtp, attempts) * 1000).toISOString();
+  markRetry(db, row.id, reason, next);
+  log.info({ err: error, outboxId: row.id, attempts, next }, 'mail will be retried');
+  return 'retry';
+}
+
+export interface DrainResult {
+  sent: number;
+  retried: number;
+  failed: number;
+}
+
+export interface DrainOptions {
+  /** A pooled transport to reuse (the daemon loop keeps one); otherwise one is made and closed. */
+  transport?: Transport;
+  /** Checked between mails: stop taking new ones (SIGTERM). */
+  shouldStop?: () => boolean;
+}
+
+/**
+ * One pass: every row due when called is tried once (a row that fails and is due again at
+ * once waits for the next pass). Used by `run --once`, the daemon loop and the bench.
+ */
+export async function drainOutbox(config: Config, db: Db, log: Logger, opts: DrainOptions = {}): Promise<DrainResult> {
+  const result: DrainResult = { sent: 0, retried: 0, failed: 0 };
+  const olog = log.child({ component: 'outbox' });
+  if (!config.smtp) {
+    if (nextDueAt(db)) olog.warn('no smtp configured: mail waits in the outbox');
+    return result;
+  }
+  const transport = opts.transport ?? createTransport(config.smtp);
+  const passStart = nowIso();
+  let lastId = 0;
+  let queue: OutboxRow[] = [];
+  const take = (): OutboxRow | undefined => {
+    if (opts.shouldStop?.()) return undefined;
+    if (!queue.length) {
+      queue = dueOutbox(db, passStart, lastId, 200);
+      if (queue.length) lastId = queue[queue.length - 1]!.id;
+    }
+    return queue.shift();
+  };
+  // Two mails in flight per pooled connection keeps every connection busy.
+  const worker = async () => {
+    for (let row = take(); row; row = take()) {
+      const outcome = await deliverOne(config, db, transport, row, olog);
+      result[outcome === 'retry' ? 'retried' : outcome]++;
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: config.smtp.pool_size * 2 }, worker));
+  } finally {
+    if (!opts.transport) transport.close();
+  }
+  if (result.sent + result.retried + result.failed) olog.info(result, 'outbox pass');
+  return result;
+}
+
+export interface OutboxLoop {
+  /** Look for due mail now (after a change was committed). */
+  wake(): void;
+  /** Finish the mails in flight, then stop. */
+  stop(): Promise<void>;
+}
+
+/** The daemon's delivery loop, beside the mailbox loop: a pass, then sleep until due or woken. */
+export function startOutboxLoop(config: Config, db: Db, log: Logger, { idleMs = 1000 } = {}): OutboxLoop {
+  const olog = log.child({ component: 'outbox' });
+  const transport = config.smtp ? createTransport(config.smtp) : undefined;
+  let stopping = false;
+  let wakeUp = () => {};
+  const done = (async () => {
+    while (!stopping) {
+      try {
+        await drainOutbox(config, db, log, { transport, shouldStop: () => stopping });
+      } catch (err) {
+        olog.error({ err }, 'outbox pass failed');
+      }
+      if (stopping) break;
+      const next = nextDueAt(db);
+      const wait = next ? Math.min(Math.max(Date.parse(next) - Date.now(), 50), idleMs) : idleMs;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, wait);
+        wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    transport?.close();
+  })();
+  return {
+    wake: () => wakeUp(),
+    async stop() {
+      stopping = true;
+      wakeUp();
+      await done;
+    },
+  };
+}

@@ -1,0 +1,167 @@
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config/schema.js';
+import type { ChangeHook, MessageSnapshot, TicketChange, TicketSnapshot } from '../service/changes.js';
+import type { Db } from '../store/db.js';
+import { openTicketsOf, ticketDetails } from '../store/client-tickets.js';
+import { autoRepliesTo, insertOutbox, mailsSince, recordOutboxEvent } from '../store/outbox.js';
+import { ageWords, linkFreeSummary, statusWord } from '../templates/format.js';
+import { brandOf, type Templates } from '../templates/load.js';
+import type { MailData, MailKind } from '../templates/mail-data.js';
+
+// The ChangeHook that turns a change into outbox rows, inside the change's transaction.
+// Everything that makes a mail "the same mail" on retry (Message-ID, threading, text) is
+// fixed here; delivery only copies it to SMTP.
+
+/** Replies to a message someone sent (RFC 3834 "auto-replied"); limited per recipient. */
+const autoReplies: ReadonlySet<MailKind> = new Set(['ack', 'status', 'unknown_sender']);
+
+interface Thread {
+  inReplyTo: string | null;
+  refs: string[];
+}
+
+/** Reply to a message: In-Reply-To it, References = its References + it. */
+const replyTo = (m: MessageSnapshot): Thread =>
+  m.messageId ? { inReplyTo: m.messageId, refs: [...m.references.filter((r) => r !== m.messageId), m.messageId] } : { inReplyTo: null, refs: [] };
+
+/** Later mails on a ticket thread onto its conversation. */
+const onTicket = (t: TicketSnapshot): Thread =>
+  t.threadMessageId ? { inReplyTo: t.threadMessageId, refs: [t.threadMessageId] } : { inReplyTo: null, refs: [] };
+
+export interface OutboxHookOptions {
+  now?: () => Date;
+}
+
+export function createOutboxHook(config: Config, templates: Templates, opts: OutboxHookOptions = {}): ChangeHook {
+  const now = opts.now ?? (() => new Date());
+  const brand = brandOf(config);
+  const domain = config.support_address.split('@')[1]!;
+  const staffById = new Map(config.staff.map((s) => [s.id, s]));
+  const typeById = new Map(config.request_types.map((t) => [t.id, t]));
+  const { per_recipient: perRecipient, global } = config.rate_limits;
+
+  function enqueue<K extends MailKind>(
+    db: Db,
+    kind: K,
+    to: string,
+    data: MailData[K],
+    thread: Thread,
+    refs: { ticketId: number | null; journalId: number | null },
+  ): void {
+    const at = now();
+    const createdAt = at.toISOString();
+    const auto = autoReplies.has(kind);
+    const minutesAgo = (m: number) => new Date(at.getTime() - m * 60_000).toISOString();
+    // Rows over a limit are kept as "held" with an event: visible, releasable, never lost.
+    let held: string | null = null;
+    if (auto && autoRepliesTo(db, to, minutesAgo(perRecipient.minutes)) >= perRecipient.count)
+      held = `held back by rate limit: ${perRecipient.count} automatic replies to ${to} in ${perRecipient.minutes} minutes`;
+    else if (mailsSince(db, minutesAgo(global.minutes)) >= global.count)
+      held = `held back by rate limit: ${global.count} mails in ${global.minutes} minutes`;
+
+    const mail = templates.render(kind, data);
+    const messageId = `${at.getTime().toString(36)}.${randomBytes(12).toString('base64url')}@${domain}`;
+    const id = insertOutbox(db, {
+      ...refs,
+      kind,
+      toAddr: to,
+      subject: mail.subject,
+      messageId,
+      inReplyTo: thread.inReplyTo,
+      refs: thread.refs,
+      headers: {
+        'Auto-Submitted': auto ? 'auto-replied' : 'auto-generated',
+        [config.loop_header]: 'ticketd',
+        'X-Auto-Response-Suppress': 'All',
+      },
+      text: mail.text,
+      html: mail.html,
+      status: held ? 'held' : 'pending',
+      lastError: held,
+      createdAt,
+    });
+    if (held)
+      recordOutboxEvent(db, {
+        ...refs,
+        at: createdAt,
+        actor: 'system',
+        via: 'system',
+        kind: 'mail_held',
+        data: { outbox_id: id, mail: kind, to, reason: held },
+      });
+  }
+
+  const typeOf = (t: TicketSnapshot) => typeById.get(t.typeId);
+
+  return (db: Db, change: TicketChange): void => {
+    switch (change.kind) {
+      case 'ticket-created': {
+        const { ticket: t, message: m } = change;
+        const refs = { ticketId: t.id, journalId: m.journalId };
+        const type = typeOf(t);
+        if (t.clientEmail) {
+          const fromClient = m.authorEmail?.toLowerCase() === t.clientEmail.toLowerCase();
+          enqueue(db, 'ack', t.clientEmail, {
+            brand,
+            key: t.key,
+            subject: t.subject,
+            clientName: t.clientName || null,
+            typeLabel: type?.label ?? t.typeId,
+            turnaround: type?.turnaround ?? '2 business days',
+          }, fromClient ? replyTo(m) : onTicket(t), refs);
+        }
+        const assignee = t.assignee ? staffById.get(t.assignee) : undefined;
+        const details = ticketDetails(db, t.id);
+        if (assignee)
+          enqueue(db, 'assigned', assignee.email, {
+            brand,
+            key: t.key,
+            subject: t.subject,
+            assigneeName: assignee.name,
+            clientName: t.clientName || null,
+            clientEmail: t.clientEmail ?? m.authorEmail ?? '',
+            organisation: details?.organisation ?? null,
+            typeLabel: type?.label ?? t.typeId,
+            priority: details?.priority ?? 'normal',
+            summary: linkFreeSummary(m.visibleText),
+          }, onTicket(t), refs);
+        return;
+      }
+      case 'message-appended':
+        // The client already has the key; a second acknowledgement would be noise.
+        return;
+      case 'status-changed': {
+        const t = change.ticket;
+        if (change.to !== 'closed' || change.from === 'closed' || !t.clientEmail) return;
+        enqueue(db, 'closed', t.clientEmail, { brand, key: t.key, subject: t.subject, clientName: t.clientName || null }, onTicket(t), {
+          ticketId: t.id,
+          journalId: null,
+        });
+        return;
+      }
+      case 'status-requested': {
+        const { sender, message: m } = change;
+        const at = now();
+        const tickets = openTicketsOf(db, sender.email).map((t) => ({
+          key: t.key,
+          subject: t.subject,
+          status: statusWord(t.status),
+          age: ageWords(t.createdAt, at),
+        }));
+        enqueue(db, 'status', sender.email, { brand, clientName: sender.name || null, count: tickets.length, tickets }, replyTo(m), {
+          ticketId: null,
+          journalId: m.journalId,
+        });
+        return;
+      }
+      case 'sender-refused': {
+        const { sender, message: m } = change;
+        enqueue(db, 'unknown_sender', sender.email, { brand, name: sender.name || null, subject: m.subject }, replyTo(m), {
+          ticketId: null,
+          journalId: m.journalId,
+        });
+        return;
+      }
+    }
+  };
+}

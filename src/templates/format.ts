@@ -1,0 +1,36 @@
+// Small pure helpers that turn stored values into words a client reads.
+
+const statusWords: Record<string, string> = {
+  new: 'received, not started yet',
+  open: 'in progress',
+  tbc: 'done, being checked',
+  closed: 'closed',
+};
+
+export const statusWord = (status: string): string => statusWords[status] ?? status;
+
+/** "just now", "5 hours", "3 days": how long a ticket has been open. */
+export function ageWords(fromIso: string, now: Date): string {
+  const minutes = Math.max(0, (now.getTime() - Date.parse(fromIso)) / 60_000);
+  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return plural(Math.floor(minutes), 'minute');
+  if (minutes < 48 * 60) return plural(Math.floor(minutes / 60), 'hour');
+  return plural(Math.floor(minutes / (24 * 60)), 'day');
+}
+
+/**
+ * The client's words for a staff notice: links removed (a notice must not carry a phishing
+ * link into a specialist's inbox), whitespace tidied, cut at a word boundary.
+ */
+export function linkFreeSummary(text: string, maxChars = 600): string {
+  const cleaned = text
+    .replace(/\b(?:https?:\/\/|www\.)[^\s<>"')\]]+/gi, '[link removed]')
+    .replace(/[ \t]+/g, ' ')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+  if (cleaned.length <= maxChars) return cleaned;
+  const cut = cleaned.slice(0, maxChars);
+  const space = cut.lastIndexOf(' ');
+  return `${cut.slice(0, space > maxChars / 2 ? space : maxChars).trimEnd()} …`;
+}

@@ -1,0 +1,78 @@
+// The data each mail template sees. Every key is always present (null when unknown), so the
+// strict templates can tell a typo from an empty value.
+
+export const mailKinds = ['ack', 'assigned', 'closed', 'status', 'unknown_sender'] as const;
+export type MailKind = (typeof mailKinds)[number];
+
+/** Template file stem of a kind: `unknown_sender` → `unknown-sender.text.hbs`. */
+export const fileStem = (kind: MailKind): string => kind.replace(/_/g, '-');
+
+export interface Brand {
+  /** config public_name, e.g. "Acme client services". */
+  name: string;
+  /** The support address replies go to. */
+  address: string;
+}
+
+interface Base {
+  brand: Brand;
+}
+
+export interface AckData extends Base {
+  key: string;
+  subject: string;
+  clientName: string | null;
+  typeLabel: string;
+  turnaround: string;
+}
+
+export interface AssignedData extends Base {
+  key: string;
+  subject: string;
+  assigneeName: string;
+  clientName: string | null;
+  clientEmail: string;
+  organisation: string | null;
+  typeLabel: string;
+  priority: string;
+  /** The client's words with links removed and length capped. */
+  summary: string;
+}
+
+export interface ClosedData extends Base {
+  key: string;
+  subject: string;
+  clientName: string | null;
+}
+
+export interface StatusLine {
+  key: string;
+  subject: string;
+  status: string;
+  age: string;
+}
+
+export interface StatusData extends Base {
+  clientName: string | null;
+  count: number;
+  tickets: StatusLine[];
+}
+
+export interface UnknownSenderData extends Base {
+  name: string | null;
+  subject: string;
+}
+
+export interface MailData {
+  ack: AckData;
+  assigned: AssignedData;
+  closed: ClosedData;
+  status: StatusData;
+  unknown_sender: UnknownSenderData;
+}
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string | null;
+}

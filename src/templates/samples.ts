@@ -1,0 +1,49 @@
+import type { Brand, MailData } from './mail-data.js';
+
+// What check-config renders every template against. Lists are non-empty so a typo inside
+// an {{#each}} block is found too.
+
+export function sampleData(brand: Brand): MailData {
+  return {
+    ack: {
+      brand,
+      key: 'SEO-1043',
+      subject: 'Our listing vanished from Google',
+      clientName: 'Dana Whitfield',
+      typeLabel: 'SEO',
+      turnaround: '2 business days',
+    },
+    assigned: {
+      brand,
+      key: 'SEO-1043',
+      subject: 'Our listing vanished from Google',
+      assigneeName: 'Seth',
+      clientName: 'Dana Whitfield',
+      clientEmail: 'dana@example.com',
+      organisation: 'Whitfield Bakery',
+      typeLabel: 'SEO',
+      priority: 'normal',
+      summary: 'Since Monday our bakery no longer shows up when people search for us.',
+    },
+    closed: {
+      brand,
+      key: 'SEO-1043',
+      subject: 'Our listing vanished from Google',
+      clientName: 'Dana Whitfield',
+    },
+    status: {
+      brand,
+      clientName: 'Dana Whitfield',
+      count: 2,
+      tickets: [
+        { key: 'SEO-1043', subject: 'Our listing vanished from Google', status: 'in progress', age: '3 days' },
+        { key: 'BIL-1050', subject: 'Invoice for March', status: 'new', age: '2 hours' },
+      ],
+    },
+    unknown_sender: {
+      brand,
+      name: 'Sam Stranger',
+      subject: 'Quick question',
+    },
+  };
+}

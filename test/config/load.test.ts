@@ -1,0 +1,87 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig, parseConfig } from '../../src/config/load.js';
+import { ConfigError } from '../../src/errors.js';
+
+const valid = () => ({
+  database: 'db/ticketd.sqlite',
+  data_dir: 'data',
+  support_address: 'support@agency.example',
+  mailbox: { host: '127.0.0.1', port: 1143, user: 'support', password: '${IMAP_PASSWORD}' },
+  staff: [
+    { id: 'olivia', name: 'Olivia', email: 'olivia@agency.example', role: 'agent' },
+    { id: 'lead', name: 'Lee', email: 'lee@agency.example', role: 'lead' },
+  ],
+  request_types: [
+    { id: 'refund', prefix: 'REF', label: 'Refund / credit', assignee: 'olivia' },
+    { id: 'triage', prefix: 'TRI', label: 'Triage' },
+  ],
+  triage_type: 'triage',
+  rules: [{ name: 'refunds', match: [{ field: 'subject', op: 'contains', value: 'refund' }], set: { type: 'refund' } }],
+});
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config loading', () => {
+  it('fills defaults, substitutes ${ENV} and resolves paths against the config file', () => {
+    const c = parseConfig(valid(), '/etc/ticketd', { IMAP_PASSWORD: 's3cret' });
+    expect(c.mailbox.password).toBe('s3cret');
+    expect(c.mailbox.folder).toBe('INBOX');
+    expect(c.mailbox.poll_seconds).toBe(60);
+    expect(c.database).toBe('/etc/ticketd/db/ticketd.sqlite');
+    expect(c.data_dir).toBe('/etc/ticketd/data');
+    expect(c.request_types[1]!.assignee).toBeNull();
+    expect(c.rules[0]!.continue).toBe(false);
+  });
+
+  it('reports every problem with its path, not just the first', () => {
+    const bad = valid() as Record<string, any>;
+    bad.rules = [{ name: 'x', match: [{ field: 'sender', op: 'like', value: 'a' }], set: { type: 'nope' } }];
+    bad.request_types[0].assignee = 'nobody';
+    bad.triage_type = 'missing';
+    const problems = problemsOf(() => parseConfig(bad, '/', {}));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^mailbox\.password: environment variable IMAP_PASSWORD is not set/),
+        expect.stringMatching(/^rules\.0\.match\.0\.field: /),
+        expect.stringMatching(/^rules\.0\.match\.0\.op: /),
+      ]),
+    );
+    // Cross-references are checked once the shape is right.
+    const bad2 = valid() as Record<string, any>;
+    bad2.request_types[0].assignee = 'nobody';
+    bad2.triage_type = 'missing';
+    bad2.rules[0].set.type = 'nope';
+    expect(problemsOf(() => parseConfig(bad2, '/', { IMAP_PASSWORD: 'x' }))).toEqual([
+      'request_types.0.assignee: unknown staff id "nobody"',
+      'triage_type: unknown request type "missing"',
+      'rules.0.set.type: unknown request type "nope"',
+    ]);
+  });
+
+  it('rejects an invalid regex in a matches rule at load time', () => {
+    const bad = valid() as Record<string, any>;
+    bad.rules[0].match[0] = { field: 'subject', op: 'matches', value: '(unclosed' };
+    expect(problemsOf(() => parseConfig(bad, '/', { IMAP_PASSWORD: 'x' }))[0]).toMatch(
+      /^rules\.0\.match\.0\.value: invalid regex/,
+    );
+  });
+
+  it('reports YAML syntax errors and unreadable files as config problems', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tkd-cfg-'));
+    const file = path.join(dir, 'bad.yaml');
+    writeFileSync(file, 'database: [unclosed\n');
+    expect(problemsOf(() => loadConfig(file))[0]).toContain(file);
+    expect(problemsOf(() => loadConfig(path.join(dir, 'missing.yaml')))[0]).toMatch(/cannot read/);
+  });
+});
