@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { liveChildren, runPhase, spawnPhase, stopChild, type ChildMessage } from './child.js';
+import { parseConfig } from '../src/config/load.js';
 import { benchConfigData, SUPPORT_ADDRESS } from './config.js';
 import { startDovecot, stopDovecot, type BenchDovecot } from './dovecot.js';
 import { DEFAULT_SEED } from './generate.js';
@@ -114,20 +115,20 @@ async function delivery(report: Report, database: string, baseDir: string): Prom
       sink.send({ args: {} });
     });
     const cfg = benchConfigData({ database, dataDir: path.join(baseDir, 'ticketd', 'data'), imapPort: 1, user: 'bench', password: 'x', smtpPort: port });
-    const smtp = cfg.smtp as { from: string };
+    const smtp = parseConfig(cfg, baseDir, {}).smtp!;
 
     const send = await runPhase<Timed & { source: string; failed: number }>(
       'nodemailer-send',
-      { smtpPort: port, from: smtp.from, poolSize: 3, database, fallback: { count, seed, supportAddress: SUPPORT_ADDRESS } },
+      { smtpPort: port, from: smtp.from, poolSize: smtp.pool_size, database, fallback: { count, seed, supportAddress: SUPPORT_ADDRESS } },
       log('nodemailer-send'),
     );
     report.nodemailer = { ...send.value, maxRss: send.maxRss, cpuSeconds: send.cpuSeconds };
-    say(`nodemailer pooled send (${send.value.source} mails): ${fmtRate(send.value)}${send.value.failed ? `, ${send.value.failed} failed` : ''}`);
+    say(`nodemailer pooled send, pool ${smtp.pool_size} (${send.value.source} mails): ${fmtRate(send.value)}${send.value.failed ? `, ${send.value.failed} failed` : ''}`);
 
     try {
-      const drain = await runPhase<Timed>('drain', { configData: cfg, baseDir }, log('drain'));
+      const drain = await runPhase<Timed & { pendingBefore: number; sent: number; retried: number; failed: number }>('drain', { configData: cfg, baseDir }, log('drain'));
       report.drain = { ...drain.value, maxRss: drain.maxRss, cpuSeconds: drain.cpuSeconds };
-      say(`ticketd drainOutbox: ${fmtRate(drain.value)}`);
+      say(`ticketd drainOutbox: ${fmtRate(drain.value)} (pending before ${drain.value.pendingBefore}, retried ${drain.value.retried}, failed ${drain.value.failed})`);
     } catch (err) {
       report.notes.push(`ticketd delivery not measured: ${firstLine(err)}`);
       say(`ticketd drainOutbox: not measured (${firstLine(err)})`);

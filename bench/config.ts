@@ -1,8 +1,13 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 // The ticketd config the bench runs with: the process documents' routing (refund/credit →
 // olivia, tech → joe, Facebook admin → lindsey, SEO → seth, billing → dennis, else triage),
 // matched on the words the generated subjects use. Plain data; parseConfig validates it.
 
 export const SUPPORT_ADDRESS = 'support@baystone.example';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface BenchConfigParams {
   database: string;
@@ -20,6 +25,11 @@ export function benchConfigData(p: BenchConfigParams): Record<string, unknown> {
     timezone: 'America/Chicago',
     support_address: SUPPORT_ADDRESS,
     log_level: 'info',
+    public_name: 'Baystone Client Services',
+    templates_dir: path.join(repoRoot, 'config', 'templates'),
+    // 2,000 mails arrive in one pass: limits far above it, so nothing is held back and every
+    // acknowledgement is measured (the limits' own cost, two COUNT queries per mail, stays in).
+    rate_limits: { per_recipient: { count: 100_000, minutes: 60 }, global: { count: 1_000_000, minutes: 10 } },
     mailbox: { host: '127.0.0.1', port: p.imapPort, secure: false, user: p.user, password: p.password, folder: 'INBOX' },
     ...(p.smtpPort ? { smtp: { host: '127.0.0.1', port: p.smtpPort, secure: false, from: `Client Services <${SUPPORT_ADDRESS}>` } } : {}),
     staff: [

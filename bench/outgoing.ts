@@ -10,7 +10,9 @@ export interface OutgoingMail {
   subject: string;
   messageId: string;
   inReplyTo: string | null;
-  references: string | null;
+  /** Message-IDs without angle brackets, oldest first. */
+  references: string[];
+  date: string;
   headers: Record<string, string>;
   text: string;
   html: string | null;
@@ -25,21 +27,24 @@ interface OutboxRow {
   headers: string;
   text: string;
   html: string | null;
+  created_at: string;
 }
 
+/** The rows the drain will send (pending; held rows wait for a person). */
 export function outboxMails(dbFile: string): OutgoingMail[] {
   if (!existsSync(dbFile)) return [];
   const db = new Database(dbFile, { readonly: true, fileMustExist: true });
   try {
     const rows = db
-      .prepare<[], OutboxRow>(`SELECT to_addr, subject, message_id, in_reply_to, refs, headers, text, html FROM outbox ORDER BY id`)
+      .prepare<[], OutboxRow>(`SELECT to_addr, subject, message_id, in_reply_to, refs, headers, text, html, created_at FROM outbox WHERE status = 'pending' ORDER BY id`)
       .all();
     return rows.map((r) => ({
       to: r.to_addr,
       subject: r.subject,
       messageId: r.message_id,
       inReplyTo: r.in_reply_to,
-      references: r.refs,
+      references: r.refs ? r.refs.split(' ') : [],
+      date: r.created_at,
       headers: JSON.parse(r.headers) as Record<string, string>,
       text: r.text,
       html: r.html,
@@ -72,7 +77,8 @@ export function syntheticAcks(count: number, seed: number, supportAddress: strin
       subject: `[${key}] ${m.subject}`,
       messageId: `ack.${key}@bench.ticketd`,
       inReplyTo: m.messageId,
-      references: m.messageId,
+      references: [m.messageId],
+      date: m.date.toISOString(),
       headers: { 'Auto-Submitted': 'auto-replied', 'X-Ticketd-Loop': 'bench' },
       text,
       html,

@@ -11,7 +11,10 @@ export interface SendArgs {
   fallback: { count: number; seed: number; supportAddress: string };
 }
 
-/** The bare baseline: nodemailer's pooled transport sending the same mails, all queued at once. */
+/**
+ * The bare baseline: nodemailer's pooled transport (same pool size as ticketd's config) sending
+ * the same mails, all queued at once, no database.
+ */
 export async function run(args: SendArgs): Promise<Timed & { source: 'outbox' | 'synthetic'; failed: number }> {
   let mails = outboxMails(args.database);
   const source = mails.length ? 'outbox' : 'synthetic';
@@ -23,7 +26,6 @@ export async function run(args: SendArgs): Promise<Timed & { source: 'outbox' | 
     host: '127.0.0.1',
     port: args.smtpPort,
     secure: false,
-    ignoreTLS: true,
     maxConnections: args.poolSize,
   });
   let failed = 0;
@@ -36,7 +38,8 @@ export async function run(args: SendArgs): Promise<Timed & { source: 'outbox' | 
           subject: m.subject,
           messageId: `<${m.messageId}>`,
           inReplyTo: m.inReplyTo ? `<${m.inReplyTo}>` : undefined,
-          references: m.references ?? undefined,
+          references: m.references.length ? m.references.map((r) => `<${r}>`) : undefined,
+          date: new Date(m.date),
           headers: m.headers,
           text: m.text,
           html: m.html ?? undefined,
