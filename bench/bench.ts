@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,6 +11,7 @@ import type { AppendArgs } from './phases/append.js';
 import type { MailboxSummary, Timed } from './types.js';
 import { printReport, type Report } from './report.js';
 import { storeFacts } from './store-facts.js';
+import { summarizeDir } from './profile-summary.js';
 
 // npm run bench [-- --count N] [--seed S] [--keep] [--cpu-prof] [--window W] [--batch B]
 // Figures only; nothing here passes or fails. Every phase runs in its own child process.
@@ -42,6 +43,9 @@ const logs = path.join(work, 'logs');
 mkdirSync(logs);
 const log = (phase: string): string => path.join(logs, `${phase}.log`);
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
+/** With --cpu-prof: node flags that profile a phase into work/prof/PHASE (every thread). */
+const prof = (phase: string): string[] =>
+  flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.join(work, 'prof', phase)}`] : [];
 
 let dovecot: BenchDovecot | null = null;
 let keep = flags.keep;
@@ -82,7 +86,7 @@ async function main(): Promise<Report> {
   report.fetchOnly = { ...fetchOnly.value, maxRss: fetchOnly.maxRss, cpuSeconds: fetchOnly.cpuSeconds };
   say(`fetch only: ${fmtRate(fetchOnly.value)}`);
 
-  const baseline = await runPhase<Timed & { attachments: number }>('baseline', { imap, batch }, log('baseline'));
+  const baseline = await runPhase<Timed & { attachments: number }>('baseline', { imap, batch }, log('baseline'), prof('baseline'));
   report.baseline = { ...baseline.value, maxRss: baseline.maxRss, cpuSeconds: baseline.cpuSeconds };
   say(`baseline fetch+simpleParser: ${fmtRate(baseline.value)}, peak RSS ${mb(baseline.maxRss)} MB`);
 
@@ -90,13 +94,10 @@ async function main(): Promise<Report> {
   const dataDir = path.join(work, 'ticketd', 'data');
   const ingestConfig = benchConfigData({ database, dataDir, imapPort: imap.port, user: imap.user, password: imap.password });
   try {
-    const profArgs = flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.join(work, 'prof')}`] : [];
-    if (profArgs.length) keep = true;
-    const ingest = await runPhase<{ seconds: number }>('ingest', { configData: ingestConfig, baseDir: work }, log('ingest'), profArgs);
+    const ingest = await runPhase<{ seconds: number }>('ingest', { configData: ingestConfig, baseDir: work }, log('ingest'), prof('ingest'));
     const facts = storeFacts(database);
     report.ingest = { count: facts.journal, seconds: ingest.value.seconds, maxRss: ingest.maxRss, cpuSeconds: ingest.cpuSeconds, facts };
     say(`ticketd ingest: ${fmtRate(report.ingest)}, peak RSS ${mb(ingest.maxRss)} MB`);
-    if (profArgs.length) report.notes.push(`CPU profile of the ingest pass in ${path.join(work, 'prof')}`);
   } catch (err) {
     report.notes.push(`ticketd ingest not measured: ${firstLine(err)}`);
     say(`ticketd ingest: not measured (${firstLine(err)})`);
@@ -121,12 +122,13 @@ async function delivery(report: Report, database: string, baseDir: string): Prom
       'nodemailer-send',
       { smtpPort: port, from: smtp.from, poolSize: smtp.pool_size, database, fallback: { count, seed, supportAddress: SUPPORT_ADDRESS } },
       log('nodemailer-send'),
+      prof('nodemailer-send'),
     );
     report.nodemailer = { ...send.value, maxRss: send.maxRss, cpuSeconds: send.cpuSeconds };
     say(`nodemailer pooled send, pool ${smtp.pool_size} (${send.value.source} mails): ${fmtRate(send.value)}${send.value.failed ? `, ${send.value.failed} failed` : ''}`);
 
     try {
-      const drain = await runPhase<Timed & { pendingBefore: number; sent: number; retried: number; failed: number }>('drain', { configData: cfg, baseDir }, log('drain'));
+      const drain = await runPhase<Timed & { pendingBefore: number; sent: number; retried: number; failed: number }>('drain', { configData: cfg, baseDir }, log('drain'), prof('drain'));
       report.drain = { ...drain.value, maxRss: drain.maxRss, cpuSeconds: drain.cpuSeconds };
       say(`ticketd drainOutbox: ${fmtRate(drain.value)} (pending before ${drain.value.pendingBefore}, retried ${drain.value.retried}, failed ${drain.value.failed})`);
     } catch (err) {
@@ -152,6 +154,13 @@ const firstLine = (err: unknown): string => (err instanceof Error ? err.message 
 main()
   .then((report) => {
     printReport(report);
+    if (flags['cpu-prof']) {
+      keep = true;
+      for (const phase of ['baseline', 'ingest', 'nodemailer-send', 'drain']) {
+        const dir = path.join(work, 'prof', phase);
+        if (existsSync(dir)) say(`\n-- CPU profile: ${phase} (${dir})\n${summarizeDir(dir)}`);
+      }
+    }
     if (keep) say(`\nwork dir kept: ${work}`);
   })
   .catch((err: unknown) => {
