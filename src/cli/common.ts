@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { loadConfig, resolveConfigPath } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, TicketdError } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
 
 export const configOption = ['-c, --config <file>', 'config file (default $TICKETD_CONFIG, then ./ticketd.yaml)'] as const;
+export const jsonOption = ['--json', 'print JSON instead of text'] as const;
 
 /** Load the config or exit 2 listing every problem. */
 export function configFrom(opts: { config?: string }): Config {
@@ -23,14 +24,23 @@ export function loggerFor(config: Config): Logger {
   return createLogger(process.env.TICKETD_LOG_LEVEL ?? config.log_level);
 }
 
-/** Wrap an action so an unexpected error prints one clear line and exits 1. */
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * Wrap an action so an error prints one clear line: exit 2 for bad config or usage, 1 for
+ * anything else. Set TICKETD_DEBUG=1 to see the stack and the cause.
+ */
 export function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | void) {
   return async (...args: A): Promise<void> => {
     try {
       await fn(...args);
     } catch (err) {
+      const bad = err instanceof ConfigError || (err instanceof TicketdError && err.code === 'USAGE');
       process.stderr.write(`ticketd: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exitCode = 1;
+      if (process.env.TICKETD_DEBUG) console.error(err);
+      process.exitCode = bad ? 2 : 1;
     }
   };
 }

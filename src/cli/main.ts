@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerCheckConfig } from './check-config.js';
+import { registerJournal } from './journal.js';
+import { registerList } from './list.js';
+import { registerOutbox } from './outbox.js';
 import { registerRun } from './run.js';
+import { registerShow } from './show.js';
 
 // Each command lives in its own file and registers itself; the file parses flags and calls
 // one service function. Exit codes: 0 ok, 1 failure, 2 bad usage or bad config.
@@ -14,5 +19,10 @@ const program = new Command()
   });
 
 registerRun(program);
+registerCheckConfig(program);
+registerList(program);
+registerShow(program);
+registerJournal(program);
+registerOutbox(program);
 
 await program.parseAsync(process.argv);

@@ -17,11 +17,12 @@ export function resolveConfigPath(flag?: string): string {
  */
 function substituteEnv(value: unknown, at: string, env: NodeJS.ProcessEnv, problems: string[]): unknown {
   if (typeof value === 'string') {
-    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (ref: string, name: string) => {
       const v = env[name];
       if (v === undefined) {
         problems.push(`${at || '(root)'}: environment variable ${name} is not set`);
-        return '';
+        // Keep the reference so the schema does not add a second, confusing "too short".
+        return ref;
       }
       return v;
     });
@@ -50,7 +51,7 @@ export function parseConfig(data: unknown, baseDir: string, env: NodeJS.ProcessE
   const config = result.data;
   config.database = path.resolve(baseDir, config.database);
   config.data_dir = path.resolve(baseDir, config.data_dir);
-  config.templates_dir = path.resolve(baseDir, config.templates_dir);
+  if (config.templates_dir) config.templates_dir = path.resolve(baseDir, config.templates_dir);
   return config;
 }
 

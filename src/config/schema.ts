@@ -121,6 +121,14 @@ const rateLimits = z
   })
   .strict();
 
+// A client mail whose whole subject or first line is one of these words (optionally with "?")
+// asks for a summary of their open tickets instead of opening one.
+const statusRequest = z
+  .object({
+    words: z.array(z.string().trim().min(1)).default(['status']),
+  })
+  .strict();
+
 const limits = z
   .object({
     attachment_max_bytes: z.number().int().positive().default(25 * 1024 * 1024),
@@ -137,8 +145,9 @@ export const configSchema = z
     loop_header: z.string().default('X-Ticketd-Loop'),
     // Signs our mails ("The Acme support team") in the shared header/footer templates.
     public_name: z.string().min(1).default('Support'),
-    // Handlebars templates of every mail we send; relative to the config file's directory.
-    templates_dir: z.string().min(1).default('config/templates'),
+    // Handlebars templates of every mail we send, relative to the config file's directory;
+    // unset: the templates shipped with ticketd (config/templates in the package).
+    templates_dir: z.string().min(1).optional(),
     rate_limits: rateLimits.default({ per_recipient: { count: 5, minutes: 60 }, global: { count: 100, minutes: 10 } }),
     ticket_number_start: z.number().int().min(1).default(1000),
     parse_workers: z.number().int().min(0).max(16).default(2),
@@ -147,41 +156,62 @@ export const configSchema = z
     smtp: smtp.optional(),
     clients: clients.default({ allow: 'any', organisations: [] }),
     limits: limits.default({ attachment_max_bytes: 25 * 1024 * 1024 }),
+    status_request: statusRequest.default({ words: ['status'] }),
     staff: z.array(staff).min(1),
     request_types: z.array(requestType).min(1),
     triage_type: id,
     rules: z.array(rule).default([]),
   })
   .strict()
-  .superRefine((c, ctx) => {
-    const staffIds = new Set(c.staff.map((s) => s.id));
-    const typeIds = new Set(c.request_types.map((t) => t.id));
-    const dup = (items: string[], path: (i: number) => (string | number)[], what: string) => {
-      const seen = new Set<string>();
-      items.forEach((v, i) => {
-        if (seen.has(v)) ctx.addIssue({ code: 'custom', path: path(i), message: `duplicate ${what} "${v}"` });
-        seen.add(v);
+  // Cross-references are checked even when other parts of the file are invalid (zod skips a
+  // refinement after any earlier issue by default), so one run lists every problem. The input
+  // may then be malformed anywhere, hence the defensive reads.
+  .superRefine(
+    (input, ctx) => {
+      const c = input as Partial<Record<string, unknown>>;
+      const list = (v: unknown): Record<string, unknown>[] =>
+        Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => !!x && typeof x === 'object') : [];
+      const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+      const staffList = list(c.staff);
+      const types = list(c.request_types);
+      const staffIds = new Set(staffList.map((s) => str(s.id)));
+      const typeIds = new Set(types.map((t) => str(t.id)));
+      const dup = (items: (string | undefined)[], path: (i: number) => (string | number)[], what: string) => {
+        const seen = new Set<string>();
+        items.forEach((v, i) => {
+          if (v === undefined) return;
+          if (seen.has(v)) ctx.addIssue({ code: 'custom', path: path(i), message: `duplicate ${what} "${v}"` });
+          seen.add(v);
+        });
+      };
+      dup(staffList.map((s) => str(s.id)), (i) => ['staff', i, 'id'], 'staff id');
+      dup(staffList.map((s) => str(s.email)?.toLowerCase()), (i) => ['staff', i, 'email'], 'staff email');
+      dup(types.map((t) => str(t.id)), (i) => ['request_types', i, 'id'], 'request type id');
+      dup(types.map((t) => str(t.prefix)), (i) => ['request_types', i, 'prefix'], 'prefix');
+      types.forEach((t, i) => {
+        const a = str(t.assignee);
+        if (a && !staffIds.has(a))
+          ctx.addIssue({ code: 'custom', path: ['request_types', i, 'assignee'], message: `unknown staff id "${a}"` });
       });
-    };
-    dup(c.staff.map((s) => s.id), (i) => ['staff', i, 'id'], 'staff id');
-    dup(c.staff.map((s) => s.email.toLowerCase()), (i) => ['staff', i, 'email'], 'staff email');
-    dup(c.request_types.map((t) => t.id), (i) => ['request_types', i, 'id'], 'request type id');
-    dup(c.request_types.map((t) => t.prefix), (i) => ['request_types', i, 'prefix'], 'prefix');
-    c.request_types.forEach((t, i) => {
-      if (t.assignee && !staffIds.has(t.assignee))
-        ctx.addIssue({ code: 'custom', path: ['request_types', i, 'assignee'], message: `unknown staff id "${t.assignee}"` });
-    });
-    if (!typeIds.has(c.triage_type))
-      ctx.addIssue({ code: 'custom', path: ['triage_type'], message: `unknown request type "${c.triage_type}"` });
-    c.rules.forEach((r, i) => {
-      if (r.set.type && !typeIds.has(r.set.type))
-        ctx.addIssue({ code: 'custom', path: ['rules', i, 'set', 'type'], message: `unknown request type "${r.set.type}"` });
-      if (r.set.assignee && !staffIds.has(r.set.assignee))
-        ctx.addIssue({ code: 'custom', path: ['rules', i, 'set', 'assignee'], message: `unknown staff id "${r.set.assignee}"` });
-    });
-    if (c.mailbox.processed_folder && c.mailbox.processed_folder === c.mailbox.folder)
-      ctx.addIssue({ code: 'custom', path: ['mailbox', 'processed_folder'], message: 'must differ from mailbox.folder' });
-  });
+      const triage = str(c.triage_type);
+      if (triage !== undefined && types.length && !typeIds.has(triage))
+        ctx.addIssue({ code: 'custom', path: ['triage_type'], message: `unknown request type "${triage}"` });
+      list(c.rules).forEach((r, i) => {
+        const set = r.set && typeof r.set === 'object' ? (r.set as Record<string, unknown>) : {};
+        const type = str(set.type);
+        const assignee = str(set.assignee);
+        if (type && types.length && !typeIds.has(type))
+          ctx.addIssue({ code: 'custom', path: ['rules', i, 'set', 'type'], message: `unknown request type "${type}"` });
+        if (assignee && staffList.length && !staffIds.has(assignee))
+          ctx.addIssue({ code: 'custom', path: ['rules', i, 'set', 'assignee'], message: `unknown staff id "${assignee}"` });
+      });
+      const m = c.mailbox && typeof c.mailbox === 'object' ? (c.mailbox as Record<string, unknown>) : {};
+      const folder = str(m.folder) ?? 'INBOX';
+      if (str(m.processed_folder) && m.processed_folder === folder)
+        ctx.addIssue({ code: 'custom', path: ['mailbox', 'processed_folder'], message: 'must differ from mailbox.folder' });
+    },
+    { when: () => true },
+  );
 
 export type Config = z.infer<typeof configSchema>;
 export type Rule = Config['rules'][number];

@@ -102,7 +102,8 @@ export interface StageContext {
 
 export type StageResult =
   | { patch: Partial<Decision>; note: string }
-  | { plan: Plan; note: string }
+  /** A final plan; `patch` records facts found on the way (the ticket, how it was threaded). */
+  | { plan: Plan; patch?: Partial<Decision>; note: string }
   | null; // nothing to say about this mail
 
 export interface Stage {

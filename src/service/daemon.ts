@@ -1,12 +1,104 @@
 import type { Config } from '../config/schema.js';
+import { BlobStore } from '../ingest/blob-store.js';
+import { readMailboxOnce, watchMailbox, type OpenFolder } from '../ingest/mailbox.js';
+import { createParsePool } from '../ingest/parse-pool.js';
 import type { Logger } from '../log.js';
+import { openDb, type Db } from '../store/db.js';
+import { createLookup } from '../store/lookup.js';
+import type { ChangeHook } from './changes.js';
+import { daemonParts } from './daemon-parts.js';
+import { ingestFolder, type PassContext, type PassStats } from './ingest-pass.js';
 
 export interface DaemonOptions {
   once: boolean;
   log: Logger;
+  /** Defaults to `daemonParts`; tests pass their own. */
+  parts?: readonly DaemonPart[];
+  /** Stops the daemon like SIGTERM does (tests). */
+  signal?: AbortSignal;
 }
 
-/** Placeholder until the ingest work lands: the mailbox loop, the outbox loop, SIGTERM. */
-export async function runDaemon(_config: Config, _opts: DaemonOptions): Promise<void> {
-  throw new Error('runDaemon: not implemented yet');
+export interface DaemonContext {
+  config: Readonly<Config>;
+  db: Db;
+  log: Logger;
+  /** Aborted on SIGTERM/SIGINT: finish what is in hand and return. */
+  signal: AbortSignal;
+}
+
+/** Something that runs beside the mailbox loop (the outbox). Every member is optional. */
+export interface DaemonPart {
+  name: string;
+  /** Called inside each message's transaction, so what they write commits with it. */
+  hooks?: readonly ChangeHook[];
+  /** After every mailbox pass (e.g. wake the delivery loop: new rows may be due). */
+  afterPass?(ctx: DaemonContext, stats: PassStats): void;
+  /** `run --once`: after the mailbox pass, e.g. drain the outbox; then the daemon exits. */
+  once?(ctx: DaemonContext): Promise<void>;
+  /** The long-running loop; must return soon after ctx.signal aborts. */
+  run?(ctx: DaemonContext): Promise<void>;
+}
+
+/**
+ * The daemon: open the store, read the mailbox (one pass with `once`, else IDLE/poll until
+ * SIGTERM/SIGINT), run the other parts beside it. A signal lets the message in hand commit,
+ * then everything closes and the promise resolves (exit 0).
+ */
+export async function runDaemon(config: Config, opts: DaemonOptions): Promise<void> {
+  const log = opts.log.child({ component: 'daemon' });
+  const parts = opts.parts ?? daemonParts;
+  const stop = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    log.info({ signal: sig }, 'stopping after the message in hand');
+    stop.abort();
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  opts.signal?.addEventListener('abort', () => stop.abort(), { once: true });
+
+  const db = openDb(config.database);
+  const pool = createParsePool({ size: config.parse_workers, attachmentMaxBytes: config.limits.attachment_max_bytes });
+  const ctx: DaemonContext = { config, db, log, signal: stop.signal };
+  const pass: PassContext = {
+    db,
+    config,
+    hooks: parts.flatMap((p) => p.hooks ?? []),
+    blobs: new BlobStore(config.data_dir),
+    lookup: createLookup(db),
+    log: log.child({ component: 'ingest' }),
+    pool,
+    signal: stop.signal,
+  };
+  const read = async (folder: OpenFolder) => {
+    const stats = await ingestFolder(pass, folder);
+    if (stats.fetched || stats.remarked || stats.replayed) log.info({ ...stats }, 'mailbox pass done');
+    for (const p of parts) p.afterPass?.(ctx, stats);
+  };
+  log.info({ once: opts.once, parseWorkers: pool.workers, folder: config.mailbox.folder }, 'ticketd starting');
+  try {
+    if (opts.once) {
+      await readMailboxOnce(config.mailbox, log.child({ component: 'mailbox' }), read);
+      for (const p of parts) if (!stop.signal.aborted) await p.once?.(ctx);
+    } else {
+      // A part that fails stops the daemon (exit 1) rather than running on half-working.
+      const loops = [
+        watchMailbox({ settings: config.mailbox, log: log.child({ component: 'mailbox' }), read, signal: stop.signal }),
+        ...parts.map((p) =>
+          p.run?.(ctx).catch((err: unknown) => {
+            log.error({ err, part: p.name }, 'daemon part failed; stopping');
+            stop.abort();
+            throw err;
+          }),
+        ),
+      ];
+      const failed = (await Promise.allSettled(loops)).find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    }
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    await pool.close();
+    db.close();
+    log.info('ticketd stopped');
+  }
 }

@@ -5,6 +5,7 @@ import type { Config } from '../config/schema.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import { fileStem, mailKinds, type Brand, type MailData, type MailKind, type RenderedMail } from './mail-data.js';
 import { sampleData } from './samples.js';
+import { templatesDirOf } from './shipped.js';
 import { findMissing } from './find-missing.js';
 
 // The editable .hbs files in templates_dir: per kind a subject, a text part (required) and
@@ -109,7 +110,7 @@ function checkEnv(): typeof Handlebars {
 /** Every problem with the templates in config.templates_dir, each naming its file. */
 export function checkTemplates(config: Config): string[] {
   const problems: string[] = [];
-  const compiled = compileDir(config.templates_dir, problems);
+  const compiled = compileDir(templatesDirOf(config), problems);
   if (!compiled) return problems;
   const brand = brandOf(config);
   const samples = sampleData(brand);
@@ -145,7 +146,7 @@ export function checkTemplates(config: Config): string[] {
 /** Compile and check the templates; throws ConfigError listing every problem. */
 export function loadTemplates(config: Config): Templates {
   const problems = checkTemplates(config);
-  const compiled = problems.length ? null : compileDir(config.templates_dir, problems);
+  const compiled = problems.length ? null : compileDir(templatesDirOf(config), problems);
   if (!compiled) throw new ConfigError(problems);
   return {
     render(kind, data) {

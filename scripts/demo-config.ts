@@ -1,0 +1,37 @@
+// Write the demo's config: the example config with the demo mailbox and paths under .demo.
+// The Document API keeps the example's comments, so the demo config reads like the example.
+//
+//   node dist/scripts/demo-config.js --example FILE --port N --user U --out FILE
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { parseDocument } from 'yaml';
+
+const { values } = parseArgs({
+  options: {
+    example: { type: 'string' },
+    port: { type: 'string' },
+    user: { type: 'string', default: 'support' },
+    out: { type: 'string' },
+  },
+});
+if (!values.example || !values.port || !values.out) {
+  process.stderr.write('usage: demo-config --example FILE --port N [--user U] --out FILE\n');
+  process.exit(2);
+}
+
+const doc = parseDocument(readFileSync(values.example, 'utf8'));
+// Relative paths resolve against the config file, i.e. inside .demo/.
+doc.set('database', 'ticketd.sqlite');
+doc.set('data_dir', 'data');
+doc.setIn(['mailbox', 'host'], '127.0.0.1');
+doc.setIn(['mailbox', 'port'], Number(values.port));
+doc.setIn(['mailbox', 'secure'], false);
+doc.setIn(['mailbox', 'user'], values.user);
+// A secret stays out of the file: demo.sh exports the variable.
+doc.setIn(['mailbox', 'password'], '${TICKETD_DEMO_IMAP_PASSWORD}');
+doc.setIn(['mailbox', 'folder'], 'INBOX');
+doc.deleteIn(['mailbox', 'processed_folder']);
+doc.setIn(['mailbox', 'poll_seconds'], 5);
+// The demo has no SMTP receiver: outgoing mail stays queued in the outbox, visible there.
+doc.delete('smtp');
+writeFileSync(values.out, doc.toString());

@@ -1,0 +1,46 @@
+// Plain-text presentation shared by the read commands; the data comes from src/service.
+
+/** Columns padded to the widest cell; the last column is never padded. */
+export function table(header: string[], rows: string[][]): string {
+  const all = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  return all
+    .map((r) =>
+      r
+        .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/** "45s", "12m", "5h", "3d" since an ISO time. */
+export function age(sinceIso: string, now: Date = new Date()): string {
+  const s = Math.max(0, Math.floor((now.getTime() - Date.parse(sinceIso)) / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86400)}d`;
+}
+
+// The team's colour words (DESIGN.md): new is green, To Be Checked is yellow; blue is not a
+// status but the flag "client wrote since staff last acted".
+const colours: Record<string, string> = { new: 'green', tbc: 'yellow' };
+
+export function statusCell(status: string, clientWrote: boolean): string {
+  const colour = colours[status];
+  return `${status}${colour ? ` (${colour})` : ''}${clientWrote ? ' +blue' : ''}`;
+}
+
+/** Cut to `max` characters on one line. */
+export function oneLine(text: string | null | undefined, max = 60): string {
+  const flat = (text ?? '').replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+export function indent(text: string, by = '    '): string {
+  return text
+    .split('\n')
+    .map((l) => (l ? by + l : l))
+    .join('\n');
+}

@@ -1,0 +1,46 @@
+import { InvalidArgumentError } from 'commander';
+import { listUndelivered, retryMail } from '../service/outbox.js';
+import { action, configFrom, configOption, jsonOption, printJson, type Command } from './common.js';
+import { age, oneLine, table } from './format.js';
+
+const mailId = (v: string): number => {
+  if (!/^\d+$/.test(v)) throw new InvalidArgumentError('an outbox id (a number from `ticketd outbox`)');
+  return Number(v);
+};
+
+export function registerOutbox(program: Command): void {
+  const outbox = program
+    .command('outbox')
+    .description('mail not delivered yet: pending, failed (with the server reply) and held back')
+    .option(...configOption)
+    .option(...jsonOption)
+    .action(
+      action((opts: { config?: string; json?: boolean }) => {
+        const items = listUndelivered(configFrom(opts));
+        if (opts.json) return printJson(items);
+        if (!items.length) return void process.stdout.write('outbox empty: every mail delivered\n');
+        const rows = items.map((m) => [
+          String(m.id),
+          m.status,
+          m.kind,
+          m.ticketKey ?? '',
+          m.to,
+          String(m.attempts),
+          age(m.createdAt),
+          oneLine(m.status === 'pending' ? m.subject : `${m.lastError ?? ''}`, 70),
+        ]);
+        process.stdout.write(`${table(['ID', 'STATUS', 'KIND', 'TICKET', 'TO', 'TRIES', 'AGE', 'SUBJECT / REASON'], rows)}\n`);
+      }),
+    );
+  outbox
+    .command('retry')
+    .description('queue a failed or held mail again (same Message-ID); the daemon or `run --once` sends it')
+    .argument('<id>', 'outbox id', mailId)
+    .option(...configOption)
+    .action(
+      action((id: number, opts: { config?: string }) => {
+        const m = retryMail(configFrom({ config: opts.config ?? outbox.opts<{ config?: string }>().config }), id);
+        process.stdout.write(`outbox #${m.id} to ${m.to} queued again: ${m.subject}\n`);
+      }),
+    );
+}

@@ -1,0 +1,70 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { TicketdError } from '../errors.js';
+
+// Content-addressed files under data_dir: the name is the sha256 of the bytes, so the same
+// attachment sent twice is stored once and a name from a mail never becomes a path.
+
+export type BlobKind = 'raw' | 'attachments';
+
+export interface StoredBlob {
+  sha256: string;
+  /** Relative to data_dir, with forward slashes. */
+  path: string;
+  size: number;
+}
+
+export const sha256Hex = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
+
+export class BlobStore {
+  readonly root: string;
+
+  constructor(dataDir: string) {
+    this.root = path.resolve(dataDir);
+  }
+
+  relPath(kind: BlobKind, sha256: string): string {
+    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new TicketdError('STORE', `not a sha256: ${sha256}`);
+    return `${kind}/${sha256.slice(0, 2)}/${sha256}${kind === 'raw' ? '.eml' : ''}`;
+  }
+
+  /** Write (or find already written) the bytes; atomic: a crash leaves no half file under the name. */
+  put(kind: BlobKind, data: Buffer, knownSha256?: string): StoredBlob {
+    const sha256 = knownSha256 ?? sha256Hex(data);
+    const rel = this.relPath(kind, sha256);
+    const file = this.resolve(rel);
+    if (!existsSync(file)) {
+      mkdirSync(path.dirname(file), { recursive: true });
+      const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      try {
+        writeFileSync(tmp, data, { flag: 'wx' });
+        renameSync(tmp, file);
+      } catch (err) {
+        try {
+          unlinkSync(tmp);
+        } catch {
+          /* never created */
+        }
+        throw new TicketdError('STORE', `cannot write ${rel}`, { cause: err });
+      }
+    }
+    return { sha256, path: rel, size: data.length };
+  }
+
+  read(rel: string): Buffer {
+    try {
+      return readFileSync(this.resolve(rel));
+    } catch (err) {
+      throw new TicketdError('NOT_FOUND', `stored file ${rel} cannot be read`, { cause: err });
+    }
+  }
+
+  /** Absolute path of a stored relative path; refuses anything that would leave data_dir. */
+  resolve(rel: string): string {
+    if (rel.includes('\0')) throw new TicketdError('STORE', 'path with NUL refused');
+    const abs = path.resolve(this.root, rel);
+    if (!abs.startsWith(this.root + path.sep)) throw new TicketdError('STORE', `path escapes data_dir: ${rel}`);
+    return abs;
+  }
+}

@@ -1,0 +1,240 @@
+import { ImapFlow } from 'imapflow';
+import type { Config } from '../config/schema.js';
+import { TicketdError, errorMessage } from '../errors.js';
+import type { Logger } from '../log.js';
+import { defaultBackoff, nextDelayMs, type BackoffOptions } from './backoff.js';
+
+// The IMAP connection as a small state machine:
+//
+//   connecting ─▶ reading ─▶ waiting ─▶ reading ...      (IDLE or poll wakes "waiting")
+//        ▲            │          │
+//        └─ backoff ◀─┴──────────┘   (close, error, failed command)
+//
+// One ImapFlow per connection (an instance cannot reconnect). While "waiting" the folder stays
+// selected and imapflow goes into IDLE by itself when the server has it (NOOP otherwise);
+// new mail wakes us through the "exists" event. A timer of poll_seconds wakes us anyway, as
+// a safety net for a connection that died without a word.
+
+export type MailboxSettings = Config['mailbox'];
+
+export interface OpenFolder {
+  client: ImapFlow;
+  /** Checkpoint key: user@host/folder. */
+  key: string;
+  folder: string;
+  uidValidity: number;
+  /** Whether the server has IDLE (otherwise we only poll). */
+  idle: boolean;
+}
+
+/** Reads the open folder; the mailbox lock is held for the whole call. */
+export type ReadFolder = (folder: OpenFolder) => Promise<void>;
+
+export type MailboxState = 'connecting' | 'reading' | 'waiting' | 'backoff' | 'stopped';
+
+export const folderKey = (m: MailboxSettings): string => `${m.user}@${m.host}/${m.folder}`;
+
+async function connect(m: MailboxSettings, log: Logger): Promise<ImapFlow> {
+  const client = new ImapFlow({
+    host: m.host,
+    port: m.port,
+    secure: m.secure,
+    auth: { user: m.user, pass: m.password },
+    // imapflow logs every command at debug and each connection at info: keep it to warnings.
+    logger: log.child({ component: 'imapflow' }, { level: log.isLevelEnabled('warn') ? 'warn' : log.level }),
+    connectionTimeout: 30_000,
+    greetingTimeout: 15_000,
+  });
+  // Without a listener an 'error' event would throw and take the daemon down.
+  client.on('error', (err: Error) => log.warn({ err }, 'imap connection error'));
+  await client.connect();
+  if (m.processed_folder) await ensureFolder(client, m.processed_folder);
+  return client;
+}
+
+async function ensureFolder(client: ImapFlow, path: string): Promise<void> {
+  const list = await client.list();
+  if (!list.some((f) => f.path === path)) await client.mailboxCreate(path);
+}
+
+async function readLocked(client: ImapFlow, m: MailboxSettings, read: ReadFolder): Promise<void> {
+  const lock = await client.getMailboxLock(m.folder);
+  try {
+    const mailbox = client.mailbox;
+    if (!mailbox) throw new TicketdError('MAILBOX', `folder ${m.folder} is not open`);
+    // uidValidity is a BigInt in imapflow; it fits a number (32 bits unsigned).
+    await read({ client, key: folderKey(m), folder: m.folder, uidValidity: Number(mailbox.uidValidity), idle: client.capabilities.has('IDLE') });
+  } finally {
+    lock.release();
+  }
+}
+
+/** "3:5,9,11:12": a compact UID set for one command. */
+export function uidSet(uids: readonly number[]): string {
+  const sorted = [...new Set(uids)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    parts.push(i === j ? `${sorted[i]}` : `${sorted[i]}:${sorted[j]}`);
+    i = j + 1;
+  }
+  return parts.join(',');
+}
+
+export interface Listed {
+  uid: number;
+  size: number;
+}
+
+/** UIDs above `afterUid`, by UID, never by \Seen: mail a person already read still counts. */
+export async function listAfter(client: ImapFlow, afterUid: number): Promise<Listed[]> {
+  if (!client.mailbox || !client.mailbox.exists) return [];
+  // "n:*" also returns the highest message when every UID is below n, hence the filter.
+  const rows = await client.fetchAll(`${afterUid + 1}:*`, { uid: true, size: true }, { uid: true });
+  return rows
+    .filter((r) => r.uid > afterUid)
+    .map((r) => ({ uid: r.uid, size: r.size ?? 0 }))
+    .sort((a, b) => a.uid - b.uid);
+}
+
+/**
+ * Full sources of these UIDs, in memory. Fetched completely before anything else runs on the
+ * connection: a command issued inside imapflow's fetch iterator deadlocks it.
+ */
+export async function fetchSources(client: ImapFlow, uids: readonly number[]): Promise<{ uid: number; source: Buffer }[]> {
+  if (!uids.length) return [];
+  const rows = await client.fetchAll(uidSet(uids), { uid: true, source: true }, { uid: true });
+  return rows
+    .filter((r): r is typeof r & { source: Buffer } => Buffer.isBuffer(r.source))
+    .map((r) => ({ uid: r.uid, source: r.source }))
+    .sort((a, b) => a.uid - b.uid);
+}
+
+/**
+ * After the commit: move to processed_folder, or flag \Seen and leave in place. False when the
+ * server refused or the connection went; the caller leaves the rows unmarked for the next pass.
+ */
+export async function markProcessed(client: ImapFlow, m: MailboxSettings, uids: readonly number[]): Promise<boolean> {
+  if (!uids.length) return true;
+  const set = uidSet(uids);
+  const ok = m.processed_folder
+    ? await client.messageMove(set, m.processed_folder, { uid: true })
+    : await client.messageFlagsAdd(set, ['\\Seen'], { uid: true });
+  return ok !== false && client.usable;
+}
+
+async function closeQuietly(client: ImapFlow): Promise<void> {
+  if (client.usable) {
+    // LOGOUT politely, but never wait long on a server that went quiet.
+    const timer = new Promise<void>((r) => setTimeout(r, 2_000).unref());
+    await Promise.race([client.logout().catch(() => undefined), timer]);
+  }
+  client.close();
+}
+
+/** Connect, read the folder once, log out. Errors are thrown (`run --once` exits 1). */
+export async function readMailboxOnce(m: MailboxSettings, log: Logger, read: ReadFolder): Promise<void> {
+  let client: ImapFlow;
+  try {
+    client = await connect(m, log);
+  } catch (err) {
+    throw new TicketdError('MAILBOX', `cannot connect to ${m.host}:${m.port} as ${m.user}: ${errorMessage(err)}`, { cause: err });
+  }
+  try {
+    await readLocked(client, m, read);
+  } finally {
+    await closeQuietly(client);
+  }
+}
+
+export interface WatchOptions {
+  settings: MailboxSettings;
+  log: Logger;
+  read: ReadFolder;
+  signal: AbortSignal;
+  backoff?: BackoffOptions;
+  /** Observe state changes (tests, status display). */
+  onState?: (state: MailboxState) => void;
+}
+
+/** Keep reading the folder until the signal aborts; reconnects with backoff, never throws. */
+export async function watchMailbox(opts: WatchOptions): Promise<void> {
+  const { settings: m, log, signal } = opts;
+  const setState = (s: MailboxState) => {
+    log.debug({ state: s }, 'mailbox state');
+    opts.onState?.(s);
+  };
+  let attempt = 0;
+  while (!signal.aborted) {
+    setState('connecting');
+    let client: ImapFlow | null = null;
+    try {
+      client = await connect(m, log);
+      const wake = new Wake(signal);
+      // Our own MOVE shrinks the folder; only growth means new mail.
+      client.on('exists', (e: { count: number; prevCount: number }) => e.count > e.prevCount && wake.poke('exists'));
+      client.on('close', () => wake.poke('close'));
+      log.info({ folder: m.folder, idle: client.capabilities.has('IDLE') }, 'mailbox connected');
+      for (;;) {
+        setState('reading');
+        wake.clear();
+        await readLocked(client, m, opts.read);
+        // A full successful read is the only proof the server is healthy again.
+        attempt = 0;
+        if (signal.aborted) break;
+        if (!client.usable) throw new TicketdError('MAILBOX', 'connection closed');
+        setState('waiting');
+        const why = await wake.wait(m.poll_seconds * 1000);
+        if (why === 'close') throw new TicketdError('MAILBOX', 'connection closed by the server');
+        if (why === 'abort') break;
+      }
+    } catch (err) {
+      if (signal.aborted) break;
+      const delay = nextDelayMs(attempt++, opts.backoff ?? defaultBackoff);
+      log.warn({ err, attempt, retryInMs: delay }, 'mailbox unavailable, reconnecting');
+      setState('backoff');
+      await new Wake(signal).wait(delay);
+    } finally {
+      if (client) await closeQuietly(client);
+    }
+  }
+  setState('stopped');
+}
+
+type WakeReason = 'exists' | 'close' | 'timer' | 'abort';
+
+/** One pending wake-up: the first of new mail, connection close, timer or abort. */
+class Wake {
+  private pending: WakeReason | null = null;
+  private resolve: ((r: WakeReason) => void) | null = null;
+
+  constructor(private readonly signal: AbortSignal) {}
+
+  poke(reason: WakeReason): void {
+    if (this.resolve) this.resolve(reason);
+    // 'close' outranks 'exists': a dead connection must not be read again.
+    else if (this.pending !== 'close') this.pending = reason;
+  }
+
+  clear(): void {
+    if (this.pending !== 'close') this.pending = null;
+  }
+
+  wait(ms: number): Promise<WakeReason> {
+    if (this.signal.aborted) return Promise.resolve('abort');
+    if (this.pending) return Promise.resolve(this.pending);
+    return new Promise((resolve) => {
+      const onAbort = () => done('abort');
+      const timer = setTimeout(() => done('timer'), ms);
+      const done = (r: WakeReason) => {
+        clearTimeout(timer);
+        this.signal.removeEventListener('abort', onAbort);
+        this.resolve = null;
+        resolve(r);
+      };
+      this.resolve = done;
+      this.signal.addEventListener('abort', onAbort);
+    });
+  }
+}

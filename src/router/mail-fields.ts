@@ -1,0 +1,40 @@
+import type { Decision, Mail, Sender } from './types.js';
+
+// Small pure readers over a parsed Mail shared by several stages.
+
+/** Every value of a header (name case-insensitive), trimmed. */
+export function headerValues(mail: Readonly<Mail>, name: string): string[] {
+  return (mail.headers[name.toLowerCase()] ?? []).map((v) => v.trim());
+}
+
+export function firstHeader(mail: Readonly<Mail>, name: string): string | undefined {
+  return headerValues(mail, name)[0];
+}
+
+/** The part after the last "@", lowercased; "" when there is none. */
+export function domainOf(address: string): string {
+  const at = address.lastIndexOf('@');
+  return at < 0 ? '' : address.slice(at + 1).toLowerCase().replace(/>$/, '');
+}
+
+/** True when `domain` is `parent` or one of its subdomains. */
+export function inDomain(domain: string, parent: string): boolean {
+  const p = parent.toLowerCase().replace(/^@/, '');
+  return domain === p || domain.endsWith(`.${p}`);
+}
+
+/** "support+seo@x.example" → "support@x.example": plus tags route, they do not identify. */
+export function withoutPlusTag(address: string): string {
+  return address.toLowerCase().replace(/\+[^@]*@/, '@');
+}
+
+/** The bare address out of "Name <addr>" or "addr". */
+export function bareAddress(value: string): string {
+  const m = /<([^<>]+)>/.exec(value);
+  return (m ? m[1]! : value).trim().toLowerCase();
+}
+
+/** The sender as identified, or the From address as an unknown sender before identification. */
+export function senderOf(mail: Readonly<Mail>, soFar: Readonly<Decision>): Sender {
+  return soFar.sender ?? { kind: 'unknown', email: mail.from?.address ?? '', name: mail.from?.name ?? '' };
+}

@@ -1,0 +1,266 @@
+import type { Config } from '../config/schema.js';
+import type { Mail, PipelineResult, Plan, Sender } from '../router/types.js';
+import { checkpointStore } from '../store/checkpoints.js';
+import { clientStore } from '../store/clients.js';
+import { nowIso, type Db } from '../store/db.js';
+import { eventStore } from '../store/events.js';
+import { journalStore, type Outcome } from '../store/journal.js';
+import { ticketStore } from '../store/tickets.js';
+import type { ChangeHook, MessageSnapshot, TicketChange } from './changes.js';
+
+// The one SQLite transaction per message: its journal outcome, the ticket, message,
+// attachments and events it causes, the change hooks (outbox rows), and the checkpoint
+// advance. Either all of it is committed or none, so a crash anywhere repeats the message
+// whole or not at all.
+
+export interface ApplyContext {
+  db: Db;
+  config: Readonly<Config>;
+  hooks: readonly ChangeHook[];
+}
+
+/** Where the message sits in the mailbox; absent when replaying from the journal. */
+export interface MailboxPosition {
+  mailbox: string;
+  uidvalidity: number;
+  uid: number;
+}
+
+export interface Applied {
+  outcome: Outcome;
+  reason: string | null;
+  ticketId: number | null;
+  ticketKey: string | null;
+}
+
+export interface PlannedMessage {
+  journalId: number;
+  /** Attachments already written to the blob store (storedPath filled). */
+  mail: Mail;
+  result: PipelineResult;
+  position?: MailboxPosition;
+}
+
+type Stores = ReturnType<typeof storesFor>;
+
+const storesCache = new WeakMap<Db, Stores>();
+function storesFor(db: Db) {
+  return {
+    journal: journalStore(db),
+    tickets: ticketStore(db),
+    events: eventStore(db),
+    clients: clientStore(db),
+    checkpoints: checkpointStore(db),
+  };
+}
+function stores(db: Db): Stores {
+  let s = storesCache.get(db);
+  if (!s) storesCache.set(db, (s = storesFor(db)));
+  return s;
+}
+
+/** Apply a pipeline plan to the store in one transaction. Throws (and writes nothing) on error. */
+export function applyPlan(ctx: ApplyContext, input: PlannedMessage): Applied {
+  const s = stores(ctx.db);
+  return ctx.db.transaction((): Applied => {
+    const row = s.journal.get(input.journalId);
+    if (!row) throw new Error(`journal row ${input.journalId} not found`);
+    const dup = s.journal.duplicateOf(row, input.mail.from?.address ?? null);
+    const applied: Applied =
+      dup !== null
+        ? { outcome: 'ignored', reason: `duplicate of journal #${dup}`, ticketId: null, ticketKey: null }
+        : applyToTickets(ctx, s, input);
+    s.journal.setOutcome(input.journalId, {
+      ...applied,
+      trace: input.result.trace,
+      subject: input.mail.subject,
+      fromAddr: input.mail.from?.address ?? null,
+    });
+    if (input.position) advance(s, input.position);
+    return applied;
+  })();
+}
+
+/** Record an outcome that touches no ticket (a parse failure), with the checkpoint advance. */
+export function applyOutcome(
+  ctx: Pick<ApplyContext, 'db'>,
+  journalId: number,
+  outcome: 'failed' | 'ignored',
+  reason: string,
+  position?: MailboxPosition,
+): Applied {
+  const s = stores(ctx.db);
+  ctx.db.transaction(() => {
+    s.journal.setOutcome(journalId, { outcome, reason });
+    if (position) advance(s, position);
+  })();
+  return { outcome, reason, ticketId: null, ticketKey: null };
+}
+
+function advance(s: Stores, p: MailboxPosition): void {
+  s.checkpoints.advance(p.mailbox, p.uidvalidity, p.uid);
+}
+
+function applyToTickets(ctx: ApplyContext, s: Stores, input: PlannedMessage): Applied {
+  const { mail, journalId } = input;
+  const plan: Plan = input.result.plan;
+  const at = nowIso();
+  const emit = (change: TicketChange) => {
+    for (const hook of ctx.hooks) hook(ctx.db, change);
+  };
+  switch (plan.action) {
+    case 'create': {
+      const type = ctx.config.request_types.find((t) => t.id === plan.typeId);
+      if (!type) throw new Error(`unknown request type "${plan.typeId}"`);
+      const staff = plan.sender.kind === 'staff';
+      const { id, key } = s.tickets.create({
+        typeId: type.id,
+        prefix: type.prefix,
+        numberStart: ctx.config.ticket_number_start,
+        subject: mail.subject.trim() || '(no subject)',
+        priority: plan.priority,
+        assignee: plan.assignee,
+        openerKind: staff ? 'staff' : 'client',
+        openerEmail: plan.sender.email,
+        openerName: plan.sender.name || null,
+        // Staff check what they open themselves; management checks what clients open.
+        checker: staff ? (plan.sender.staffId ?? plan.sender.email) : 'management',
+        clientEmail: staff ? null : plan.sender.email,
+        organisation: plan.sender.organisation ?? null,
+        threadMessageId: mail.messageId,
+        at,
+      });
+      if (!staff) s.clients.seen(plan.sender.email, plan.sender.name, plan.sender.organisation ?? null, at);
+      const message = addMessage(s, id, journalId, mail, plan.sender, at);
+      s.events.add({
+        ticketId: id,
+        journalId,
+        actor: actorOf(plan.sender),
+        via: 'email',
+        kind: 'created',
+        at,
+        data: {
+          key,
+          type: type.id,
+          assignee: plan.assignee,
+          priority: plan.priority,
+          checker: staff ? (plan.sender.staffId ?? plan.sender.email) : 'management',
+          rules: input.result.decision.matchedRules ?? [],
+          messageId: message.id,
+        },
+      });
+      emit({ kind: 'ticket-created', ticket: s.tickets.snapshot(id), message });
+      return { outcome: 'created', reason: null, ticketId: id, ticketKey: key };
+    }
+    case 'append': {
+      const ticket = s.tickets.snapshot(plan.ticket.id);
+      const fromClient = plan.sender.kind !== 'staff';
+      const message = addMessage(s, ticket.id, journalId, mail, plan.sender, at);
+      // Blue flag: set by the client writing, cleared by staff answering by mail.
+      s.tickets.setClientWrote(ticket.id, fromClient, at);
+      const reopened = fromClient && ticket.status === 'closed';
+      s.events.add({
+        ticketId: ticket.id,
+        journalId,
+        actor: actorOf(plan.sender),
+        via: 'email',
+        kind: fromClient ? 'client_replied' : 'staff_replied',
+        at,
+        data: { messageId: message.id, threadedBy: input.result.decision.threadedBy ?? null },
+      });
+      if (reopened) {
+        s.tickets.setStatus(ticket.id, 'open', at);
+        s.events.add({
+          ticketId: ticket.id,
+          journalId,
+          actor: actorOf(plan.sender),
+          via: 'email',
+          kind: 'status_changed',
+          at,
+          data: { from: 'closed', to: 'open', reason: 'client replied to a closed ticket' },
+        });
+      }
+      if (fromClient) s.clients.seen(plan.sender.email, plan.sender.name, plan.sender.organisation ?? null, at);
+      emit({ kind: 'message-appended', ticket: s.tickets.snapshot(ticket.id), message, reopened });
+      return { outcome: 'appended', reason: null, ticketId: ticket.id, ticketKey: ticket.key };
+    }
+    case 'ignore': {
+      if (plan.ticket) {
+        // An auto-reply on a thread is worth seeing on the ticket, but it changes nothing.
+        s.events.add({
+          ticketId: plan.ticket.id,
+          journalId,
+          actor: mail.from?.address ?? 'unknown',
+          via: 'email',
+          kind: 'mail_ignored',
+          at,
+          data: { reason: plan.reason, subject: mail.subject },
+        });
+      }
+      return { outcome: 'ignored', reason: plan.reason, ticketId: plan.ticket?.id ?? null, ticketKey: plan.ticket?.key ?? null };
+    }
+    case 'status-request': {
+      s.events.add({ ticketId: null, journalId, actor: actorOf(plan.sender), via: 'email', kind: 'status_requested', at });
+      emit({ kind: 'status-requested', sender: plan.sender, message: snapshotOf(0, journalId, mail, plan.sender) });
+      return { outcome: 'command', reason: 'status requested', ticketId: null, ticketKey: null };
+    }
+    case 'refuse': {
+      s.events.add({
+        ticketId: null,
+        journalId,
+        actor: actorOf(plan.sender),
+        via: 'email',
+        kind: 'sender_refused',
+        at,
+        data: { reason: plan.reason },
+      });
+      emit({ kind: 'sender-refused', sender: plan.sender, message: snapshotOf(0, journalId, mail, plan.sender), reason: plan.reason });
+      return { outcome: 'ignored', reason: plan.reason, ticketId: null, ticketKey: null };
+    }
+  }
+}
+
+const actorOf = (sender: Sender): string => sender.staffId ?? sender.email;
+
+function addMessage(s: Stores, ticketId: number, journalId: number, mail: Mail, sender: Sender, at: string): MessageSnapshot {
+  const id = s.tickets.addMessage({
+    ticketId,
+    journalId,
+    direction: 'in',
+    authorKind: sender.kind === 'staff' ? 'staff' : 'client',
+    authorEmail: sender.email,
+    messageId: mail.messageId,
+    subject: mail.subject,
+    bodyText: mail.text,
+    visibleText: mail.visibleText,
+    bodyHtml: mail.html,
+    at,
+  });
+  for (const a of mail.attachments) {
+    s.tickets.addAttachment({
+      messageId: id,
+      filename: a.filename,
+      contentType: a.contentType,
+      size: a.size,
+      sha256: a.sha256,
+      path: a.storedPath,
+      note: a.note ?? null,
+    });
+  }
+  return snapshotOf(id, journalId, mail, sender);
+}
+
+/** id 0: the mail was not stored as a ticket message (a status request, a refused sender). */
+function snapshotOf(id: number, journalId: number, mail: Mail, sender: Sender): MessageSnapshot {
+  return {
+    id,
+    journalId,
+    messageId: mail.messageId,
+    references: mail.references,
+    subject: mail.subject,
+    authorKind: sender.kind === 'staff' ? 'staff' : 'client',
+    authorEmail: sender.email,
+    authorName: sender.name || null,
+    visibleText: mail.visibleText,
+  };
+}

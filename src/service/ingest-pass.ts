@@ -1,0 +1,141 @@
+import { errorMessage } from '../errors.js';
+import { sha256Hex } from '../ingest/blob-store.js';
+import { fetchSources, listAfter, markProcessed, type Listed, type OpenFolder } from '../ingest/mailbox.js';
+import type { ParsedMail } from '../ingest/parse.js';
+import type { ParsePool } from '../ingest/parse-pool.js';
+import { rawMessageId } from '../ingest/raw-message-id.js';
+import { checkpointStore } from '../store/checkpoints.js';
+import { journalStore, type JournalRow, type Outcome } from '../store/journal.js';
+import { processParsed, type ProcessContext } from './process-message.js';
+
+// One pass over the open folder:
+//   1. checkpoint: UIDVALIDITY and last UID (a new UIDVALIDITY rescans from UID 1; the journal's
+//      de-duplication keeps a message from being ticketed twice);
+//   2. re-mark on the server what was committed but not marked (a crash in between);
+//   3. in batches: fetch into memory → journal every message first (raw bytes stored) →
+//      parse (worker pool, ahead of the commits) → pipeline → one transaction per message,
+//      in UID order → mark the batch on the server.
+// Stops between messages when the signal aborts, never inside a commit.
+
+export interface PassContext extends ProcessContext {
+  pool: ParsePool;
+  signal?: AbortSignal;
+}
+
+export type PassStats = Record<Outcome, number> & { fetched: number; remarked: number; replayed: number };
+
+// A batch is also bounded by bytes: a few 30 MB messages must not be held at once.
+const BATCH_BYTES = 64 * 1024 * 1024;
+
+export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promise<PassStats> {
+  const stats: PassStats = { fetched: 0, created: 0, appended: 0, command: 0, ignored: 0, failed: 0, remarked: 0, replayed: 0 };
+  const journal = journalStore(ctx.db);
+  const checkpoints = checkpointStore(ctx.db);
+  const settings = ctx.config.mailbox;
+  const log = ctx.log.child({ mailbox: folder.key });
+
+  let cp = checkpoints.get(folder.key);
+  if (!cp || cp.uidvalidity !== folder.uidValidity) {
+    if (cp) log.warn({ was: cp.uidvalidity, now: folder.uidValidity }, 'UIDVALIDITY changed: rescanning the folder from UID 1');
+    checkpoints.reset(folder.key, folder.uidValidity);
+    cp = { uidvalidity: folder.uidValidity, lastUid: 0 };
+  }
+
+  // Fetched under an older UIDVALIDITY and never decided: decide them from the stored bytes
+  // first, so their copies in the re-created folder are recognised as duplicates.
+  for (const row of journal.orphans(folder.key, folder.uidValidity)) {
+    if (ctx.signal?.aborted) return stats;
+    const parsed = await settle(Promise.resolve().then(() => ctx.pool.parse(ctx.blobs.read(row.rawPath))));
+    count(stats, processParsed(ctx, row.id, parsed).outcome);
+    stats.replayed++;
+  }
+
+  const unmarked = journal.unmarked(folder.key, folder.uidValidity);
+  if (unmarked.length) {
+    if (await markProcessed(folder.client, settings, unmarked.map((r) => r.uid))) {
+      journal.markServer(unmarked.map((r) => r.id));
+      stats.remarked = unmarked.length;
+    } else log.warn({ count: unmarked.length }, 'could not mark committed messages on the server; will retry');
+  }
+
+  const listed = await listAfter(folder.client, cp.lastUid);
+  for (const batch of batches(listed, settings.batch_size)) {
+    if (ctx.signal?.aborted) break;
+    const fetched = await fetchSources(folder.client, batch.map((l) => l.uid));
+    stats.fetched += fetched.length;
+    const rows = journalFirst(ctx, journal, folder, fetched);
+    // Parses start now and run ahead on the pool; the commits below take them in UID order.
+    const parses = rows.map(({ row, source }) => (row.outcome === null ? settle(ctx.pool.parse(source)) : null));
+    const done: JournalRow[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      if (ctx.signal?.aborted) break;
+      const { row } = rows[i]!;
+      if (row.outcome === null) {
+        const applied = processParsed(ctx, row.id, await parses[i]!, {
+          mailbox: folder.key,
+          uidvalidity: folder.uidValidity,
+          uid: row.uid,
+        });
+        count(stats, applied.outcome);
+        log.debug({ uid: row.uid, journalId: row.id, ...applied }, 'message decided');
+      }
+      done.push(row);
+    }
+    if (done.length) {
+      if (await markProcessed(folder.client, settings, done.map((r) => r.uid))) journal.markServer(done.map((r) => r.id));
+      else log.warn({ count: done.length }, 'could not mark processed messages on the server; will retry');
+    }
+  }
+  return stats;
+}
+
+/** Raw bytes to the blob store, then every row of the batch in one small commit. */
+function journalFirst(
+  ctx: PassContext,
+  journal: ReturnType<typeof journalStore>,
+  folder: OpenFolder,
+  fetched: { uid: number; source: Buffer }[],
+): { row: JournalRow; source: Buffer }[] {
+  const stored = fetched.map(({ uid, source }) => {
+    const blob = ctx.blobs.put('raw', source, sha256Hex(source));
+    return { uid, source, blob, messageId: rawMessageId(source) };
+  });
+  return ctx.db.transaction(() =>
+    stored.map(({ uid, source, blob, messageId }) => ({
+      source,
+      row: journal.record({
+        mailbox: folder.key,
+        uidvalidity: folder.uidValidity,
+        uid,
+        messageId,
+        sha256: blob.sha256,
+        rawPath: blob.path,
+        size: blob.size,
+      }),
+    })),
+  )();
+}
+
+function* batches(listed: Listed[], maxCount: number): Generator<Listed[]> {
+  let batch: Listed[] = [];
+  let bytes = 0;
+  for (const l of listed) {
+    if (batch.length && (batch.length >= maxCount || bytes + l.size > BATCH_BYTES)) {
+      yield batch;
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(l);
+    bytes += l.size;
+  }
+  if (batch.length) yield batch;
+}
+
+/** A parse result or the error that stopped it, never a rejected promise left unobserved. */
+function settle(p: Promise<ParsedMail>): Promise<ParsedMail | Error> {
+  return p.catch((err: unknown) => (err instanceof Error ? err : new Error(errorMessage(err))));
+}
+
+function count(stats: PassStats, outcome: Outcome): void {
+  stats[outcome]++;
+}

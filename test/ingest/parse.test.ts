@@ -1,0 +1,218 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { TicketdError } from '../../src/errors.js';
+import { parseMail } from '../../src/ingest/parse.js';
+
+const opts = { attachmentMaxBytes: 1024 };
+const crlf = (s: string) => Buffer.from(s.replace(/\r?\n/g, '\r\n'));
+const parse = (s: string | Buffer, o = opts) => parseMail(typeof s === 'string' ? crlf(s) : s, o);
+
+describe('parseMail: headers and addresses', () => {
+  it('strips angle brackets from ids and lists In-Reply-To/References as arrays', async () => {
+    const { mail } = await parse(`From: "Maria Lopez" <Maria@CasaLopez-Tapas.example>
+To: Support <support@brightpixel.example>, "Front" <front@brightpixel.example>
+Cc: owner@casalopez-tapas.example
+Delivered-To: support+seo@brightpixel.example
+X-Original-To: Support+SEO@brightpixel.example
+Subject: Re: [SEO-1043] Google listing
+Message-ID: <CAF=abc123@mail.gmail.example>
+In-Reply-To: <ticketd.1043.1@brightpixel.example>
+References: <first@casalopez-tapas.example>
+ <ticketd.1043.1@brightpixel.example>
+Date: Mon, 23 Nov 2026 09:14:00 +0100
+X-Note: one
+X-Note: =?utf-8?q?caf=C3=A9?= two
+
+Thanks!
+`);
+    expect(mail.messageId).toBe('CAF=abc123@mail.gmail.example');
+    expect(mail.inReplyTo).toEqual(['ticketd.1043.1@brightpixel.example']);
+    expect(mail.references).toEqual(['first@casalopez-tapas.example', 'ticketd.1043.1@brightpixel.example']);
+    expect(mail.from).toEqual({ address: 'maria@casalopez-tapas.example', name: 'Maria Lopez' });
+    expect(mail.recipients).toEqual([
+      'support@brightpixel.example',
+      'front@brightpixel.example',
+      'owner@casalopez-tapas.example',
+      'support+seo@brightpixel.example',
+    ]);
+    expect(mail.headers['x-note']).toEqual(['one', 'café two']);
+    expect(mail.headers['references']).toEqual(['<first@casalopez-tapas.example> <ticketd.1043.1@brightpixel.example>']);
+    expect(mail.date).toBe('2026-11-23T08:14:00.000Z');
+    expect(mail.warnings).toEqual([]);
+  });
+
+  it('keeps an empty Return-Path as "<>" in the header map', async () => {
+    const { mail } = await parse('Return-Path: <>\nFrom: MAILER-DAEMON@mx.example\nSubject: x\nMessage-ID: <a@b>\n\nbody\n');
+    expect(mail.headers['return-path']).toEqual(['<>']);
+  });
+
+  it('records missing Message-ID and From as warnings instead of failing', async () => {
+    const { mail } = await parse('Subject: hello\n\nbody text\n');
+    expect(mail.messageId).toBeNull();
+    expect(mail.from).toBeNull();
+    expect(mail.warnings).toEqual(['no Message-ID header', 'no From header']);
+    expect(mail.text.trim()).toBe('body text');
+  });
+
+  it('throws a PARSE error for an empty message', async () => {
+    await expect(parse(Buffer.alloc(0))).rejects.toBeInstanceOf(TicketdError);
+    await expect(parse(Buffer.from('\r\n\r\n'))).rejects.toMatchObject({ code: 'PARSE' });
+  });
+
+  it('keeps a message without any header block as text', async () => {
+    const { mail } = await parse('just some words\nand more words\n');
+    expect(mail.text).toBe('just some words\nand more words');
+    expect(mail.warnings).toContain('no headers found: whole message kept as text');
+  });
+});
+
+describe('parseMail: bodies', () => {
+  it('derives text from HTML when there is no text part', async () => {
+    const { mail } = await parse(`From: a@x.example
+Subject: html
+Message-ID: <h@x>
+Content-Type: text/html; charset=utf-8
+
+<p>Hello <b>team</b>,</p><p>our Facebook page lost its admin.</p>
+`);
+    expect(mail.text).toContain('Hello team,');
+    expect(mail.text).toContain('our Facebook page lost its admin.');
+    expect(mail.html).toContain('<b>team</b>');
+  });
+
+  it('decodes an unknown charset as windows-1252 when the bytes are not UTF-8, with a warning', async () => {
+    const raw = Buffer.concat([
+      crlf('From: a@x.example\nSubject: menu\nMessage-ID: <c@x>\nContent-Type: text/plain; charset=x-unknown-zz\nContent-Transfer-Encoding: 8bit\n\nLe caf'),
+      Buffer.from([0xe9]),
+      crlf(' est ouvert\n'),
+    ]);
+    const { mail } = await parse(raw);
+    // mailparser alone gives "Le caf\uFFFD est ouvert".
+    expect(mail.text.trim()).toBe('Le café est ouvert');
+    expect(mail.warnings).toEqual(['unknown charset "x-unknown-zz": body decoded as windows-1252']);
+  });
+
+  it('decodes an unknown charset as UTF-8 when the bytes are valid UTF-8', async () => {
+    const { mail } = await parse(
+      'From: a@x.example\nSubject: menu\nMessage-ID: <c@x>\nContent-Type: text/plain; charset=x-unknown-zz\nContent-Transfer-Encoding: 8bit\n\nLe café est ouvert\n',
+    );
+    expect(mail.text.trim()).toBe('Le café est ouvert');
+    expect(mail.warnings).toEqual(['unknown charset "x-unknown-zz": body decoded as UTF-8']);
+  });
+
+  it('decodes a known non-UTF-8 charset', async () => {
+    const raw = Buffer.concat([
+      crlf('From: a@x.example\nSubject: q\nMessage-ID: <q@x>\nContent-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: quoted-printable\n\nGr=FC=DFe\n'),
+    ]);
+    const { mail } = await parse(raw);
+    expect(mail.text.trim()).toBe('Grüße');
+    expect(mail.warnings).toEqual([]);
+  });
+
+  it('recovers a multipart body whose Content-Type has no boundary', async () => {
+    const { mail } = await parse(`From: a@x.example
+Subject: broken
+Message-ID: <b@x>
+MIME-Version: 1.0
+Content-Type: multipart/mixed
+
+--frontier
+Content-Type: text/plain
+
+The booking form on our site is broken.
+--frontier--
+`);
+    expect(mail.text.trim()).toBe('The booking form on our site is broken.');
+    expect(mail.warnings).toEqual(['multipart message without a boundary: guessed "frontier" from the body']);
+  });
+
+  it('keeps the body of a multipart without boundary and without parts as text', async () => {
+    const { mail } = await parse('From: a@x.example\nSubject: b\nMessage-ID: <b2@x>\nContent-Type: multipart/alternative\n\nplain words only\n');
+    expect(mail.text.trim()).toBe('plain words only');
+    expect(mail.warnings).toEqual(['multipart message without a boundary: body kept as plain text']);
+  });
+});
+
+describe('parseMail: attachments', () => {
+  const withAttachment = (name: string, base64: string) => `From: a@x.example
+Subject: files
+Message-ID: <f@x>
+Content-Type: multipart/mixed; boundary=zz
+
+--zz
+Content-Type: text/plain
+
+see attached
+--zz
+Content-Type: application/octet-stream; name="${name}"
+Content-Disposition: attachment; filename="${name}"
+Content-Transfer-Encoding: base64
+
+${base64}
+--zz--
+`;
+
+  it('stores a path-traversal name as its last segment, with sha256 and size', async () => {
+    const { mail, parts } = await parse(withAttachment('../../etc/passwd', Buffer.from('hello').toString('base64')));
+    expect(mail.attachments).toEqual([
+      {
+        filename: 'passwd',
+        contentType: 'application/octet-stream',
+        size: 5,
+        sha256: createHash('sha256').update('hello').digest('hex'),
+        storedPath: null,
+      },
+    ]);
+    expect(parts[0]!.toString()).toBe('hello');
+  });
+
+  it('replaces an over-cap attachment with an empty part and a note', async () => {
+    const big = Buffer.alloc(2000, 'a').toString('base64').replace(/(.{76})/g, '$1\n');
+    const { mail, parts } = await parse(withAttachment('menu.pdf', big));
+    expect(mail.attachments[0]).toMatchObject({ filename: 'menu.pdf', size: 2000, sha256: null, storedPath: null });
+    expect(mail.attachments[0]!.note).toBe('not stored: 2000 bytes is over the 1024-byte attachment cap');
+    expect(parts[0]!.length).toBe(0);
+  });
+});
+
+describe('parseMail: visibleText of real-looking replies', () => {
+  const reply = (body: string) => `From: client@x.example\nSubject: Re: [SEO-1043] listing\nMessage-ID: <r@x>\n\n${body}`;
+  it.each([
+    [
+      'Gmail "On <date>, X wrote:" with > quoting',
+      `Hi there,\n\nThe menu page still shows the old prices.\n\nOn Mon, Nov 23, 2026 at 9:14 AM Bright Pixel Support <support@brightpixel.example> wrote:\n> Hello Maria,\n>\n> Your request has been received.\n`,
+      'Hi there,\n\nThe menu page still shows the old prices.',
+    ],
+    [
+      'Gmail header wrapped over two lines',
+      `Thanks, that works now.\n\nOn Mon, 23 Nov 2026 at 09:14, Bright Pixel Support <support@brightpixel.example>\nwrote:\n\n> Hello Maria,\n> Your ticket is closed.\n`,
+      'Thanks, that works now.',
+    ],
+    [
+      'Outlook separator line and From/Sent block',
+      `Please also update the opening hours.\n\n________________________________\nFrom: Bright Pixel Support <support@brightpixel.example>\nSent: Monday, November 23, 2026 9:14 AM\nTo: Front Desk <frontdesk@smilebright.example>\nSubject: [SEO-1043] Local listing\n\nHello, your request has been received.\n`,
+      'Please also update the opening hours.',
+    ],
+    [
+      'Outlook From/Sent block without an address (the library misses it: pre-pass)',
+      `Any update on this?\n\nFrom: Bright Pixel Support\nSent: Monday, November 23, 2026 9:14 AM\nTo: Front Desk\nSubject: RE: [SEO-1043] Local listing\n\nHello, your request has been received.\n`,
+      'Any update on this?',
+    ],
+    [
+      '-----Original Message-----',
+      `Please see below.\n\n-----Original Message-----\nFrom: Tom\nSent: Monday\nSubject: hi\n\nbody of original\n`,
+      'Please see below.',
+    ],
+    ['"-- " signature', `Can we move the call to Thursday?\n\n-- \nTom Baker\nBaker's Bistro | 555-0101\n`, 'Can we move the call to Thursday?'],
+    [
+      '"Sent from my iPhone" and a quoted original',
+      `Yes please go ahead.\n\nSent from my iPhone\n\n> On Nov 23, 2026, at 09:14, Support <support@x.example> wrote:\n> \n> hello\n`,
+      'Yes please go ahead.',
+    ],
+    ['a message that is all signature keeps its text', `Sent from my iPhone\n`, 'Sent from my iPhone'],
+  ])('%s', async (_name, body, expected) => {
+    const { mail } = await parse(reply(body));
+    expect(mail.visibleText).toBe(expected);
+    expect(mail.text).toContain(expected.split('\n')[0]);
+  });
+});

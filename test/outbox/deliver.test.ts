@@ -1,0 +1,163 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Config } from '../../src/config/schema.js';
+import { createLogger } from '../../src/log.js';
+import { drainOutbox, startOutboxLoop } from '../../src/outbox/deliver.js';
+import { createOutboxHook } from '../../src/outbox/enqueue.js';
+import { listUndelivered, retryMail } from '../../src/service/outbox.js';
+import type { ChangeHook } from '../../src/service/changes.js';
+import { openDb, type Db } from '../../src/store/db.js';
+import { getOutbox, listOutbox } from '../../src/store/outbox.js';
+import { loadTemplates } from '../../src/templates/load.js';
+import { outboxConfig } from '../support/outbox-config.js';
+import { clientMessage, makeTicket } from '../support/outbox-db.js';
+import { startSmtp, type TestSmtp } from '../support/smtp.js';
+
+const log = createLogger('silent');
+let smtp: TestSmtp;
+let dir: string;
+let config: Config;
+let db: Db;
+let hook: ChangeHook;
+
+beforeAll(async () => {
+  smtp = await startSmtp();
+  dir = mkdtempSync(path.join(tmpdir(), 'tkd-deliver-'));
+});
+afterAll(async () => {
+  await smtp.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+let n = 0;
+beforeEach(async () => {
+  await smtp.up();
+  smtp.received.length = 0;
+  smtp.respond = () => null;
+  smtp.delayMs = 0;
+  config = outboxConfig({
+    database: `db-${++n}.sqlite`,
+    smtp: { host: '127.0.0.1', port: smtp.port, from: 'Agency support <support@agency.example>', retry_seconds: [0], max_attempts: 3 },
+  }, dir);
+  db = openDb(config.database);
+  hook = createOutboxHook(config, loadTemplates(config));
+});
+
+/** A new ticket from a client: an acknowledgement and an assignment notice in the outbox. */
+function newTicket(clientEmail = 'dana@bakery.example') {
+  const t = makeTicket(db, { clientEmail });
+  const m = clientMessage(t);
+  db.transaction(() => hook(db, { kind: 'ticket-created', ticket: t, message: m }))();
+  return { t, m };
+}
+
+const statuses = () => listOutbox(db, ['pending', 'sent', 'failed', 'held']).map((r) => r.status);
+
+describe('outbox delivery over SMTP', () => {
+  it('delivers each mail once with its fixed Message-ID, threading and loop headers', async () => {
+    const { t, m } = newTicket();
+    const result = await drainOutbox(config, db, log);
+    expect(result).toEqual({ sent: 2, retried: 0, failed: 0 });
+    expect(statuses()).toEqual(['sent', 'sent']);
+    const [ackRow, noticeRow] = listOutbox(db, ['sent']);
+    const ack = smtp.received.find((r) => r.to[0] === 'dana@bakery.example')!;
+    expect(ack.messageId).toBe(ackRow!.messageId);
+    expect(ack.subject).toBe(`[${t.key}] ${t.subject}`);
+    expect(ack.inReplyTo).toBe(m.messageId);
+    expect(ack.references).toEqual(['earlier@bakery.example', m.messageId]);
+    expect(ack.header('auto-submitted')).toBe('auto-replied');
+    expect(ack.header('x-ticketd-loop')).toBe('ticketd');
+    expect(ack.header('x-auto-response-suppress')).toBe('All');
+    expect(ack.text).toContain(t.key);
+    expect(ack.html).toContain(t.key);
+    const notice = smtp.received.find((r) => r.to[0] === 'seth@agency.example')!;
+    expect(notice.messageId).toBe(noticeRow!.messageId);
+    expect(notice.inReplyTo).toBe(t.threadMessageId);
+    // A second pass has nothing left to send.
+    expect(await drainOutbox(config, db, log)).toEqual({ sent: 0, retried: 0, failed: 0 });
+    expect(smtp.received).toHaveLength(2);
+  });
+
+  it('SMTP down while mail is queued, then up: every mail delivered exactly once', async () => {
+    for (let i = 0; i < 5; i++) newTicket(`client${i}@x.example`);
+    await smtp.down();
+    expect(await drainOutbox(config, db, log)).toEqual({ sent: 0, retried: 10, failed: 0 });
+    const waiting = listOutbox(db, ['pending']);
+    expect(waiting).toHaveLength(10);
+    expect(waiting[0]!.attempts).toBe(1);
+    expect(waiting[0]!.lastError).toMatch(/ECONNREFUSED|ECONNECTION/);
+    await smtp.up();
+    expect(await drainOutbox(config, db, log)).toEqual({ sent: 10, retried: 0, failed: 0 });
+    const ids = smtp.received.map((r) => r.messageId).sort();
+    expect(ids).toEqual(listOutbox(db, ['sent']).map((r) => r.messageId).sort());
+    expect(new Set(ids).size).toBe(10);
+  });
+
+  it('a 550 marks the mail failed with the server reply; visible in the list and retryable', async () => {
+    newTicket();
+    smtp.respond = ({ to }) => (to[0] === 'dana@bakery.example' ? { code: 550, message: '5.1.1 <dana@bakery.example>: no such user' } : null);
+    expect(await drainOutbox(config, db, log)).toEqual({ sent: 1, retried: 0, failed: 1 });
+    const [failed, ...others] = listUndelivered(config);
+    expect(others).toEqual([]);
+    expect(failed).toMatchObject({ status: 'failed', kind: 'ack', to: 'dana@bakery.example', attempts: 1 });
+    expect(failed!.lastError).toMatch(/^550 5\.1\.1 <dana@bakery\.example>: no such user/);
+    expect(failed!.ticketKey).toMatch(/^SEO-/);
+    // Nothing retries a permanent failure on its own.
+    expect(await drainOutbox(config, db, log)).toEqual({ sent: 0, retried: 0, failed: 0 });
+
+    smtp.respond = () => null;
+    retryMail(config, failed!.id);
+    expect(getOutbox(db, failed!.id)).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(await drainOutbox(config, db, log)).toEqual({ sent: 1, retried: 0, failed: 0 });
+    expect(smtp.received.filter((r) => r.messageId === failed!.messageId)).toHaveLength(1);
+    const ev = db.prepare(`SELECT kind, via FROM events WHERE kind = 'mail_retried'`).all();
+    expect(ev).toEqual([{ kind: 'mail_retried', via: 'cli' }]);
+    expect(() => retryMail(config, failed!.id)).toThrow(/is sent: only failed or held mail can be retried/);
+  });
+
+  it('a 421 is temporary: retried, and delivered once the server takes mail again', async () => {
+    newTicket();
+    smtp.respond = () => ({ code: 421, message: '4.3.2 try again later' });
+    expect(await drainOutbox(config, db, log)).toEqual({ sent: 0, retried: 2, failed: 0 });
+    expect(listOutbox(db, ['pending'])[0]!.lastError).toMatch(/^421 4\.3\.2 try again later/);
+    smtp.respond = () => null;
+    expect(await drainOutbox(config, db, log)).toEqual({ sent: 2, retried: 0, failed: 0 });
+    expect(smtp.received).toHaveLength(2);
+  });
+
+  it('temporary failures that never end run out of attempts into "failed"', async () => {
+    newTicket();
+    smtp.respond = () => ({ code: 451, message: '4.7.1 greylisted' });
+    expect(await drainOutbox(config, db, log)).toEqual({ sent: 0, retried: 2, failed: 0 });
+    expect(await drainOutbox(config, db, log)).toEqual({ sent: 0, retried: 2, failed: 0 });
+    // max_attempts is 3 in this config.
+    expect(await drainOutbox(config, db, log)).toEqual({ sent: 0, retried: 0, failed: 2 });
+    expect(listOutbox(db, ['failed'])[0]!.lastError).toMatch(/^gave up after 3 attempts: 451/);
+    expect(smtp.received).toHaveLength(0);
+  });
+
+  it('waits out the retry schedule before trying again', async () => {
+    config.smtp!.retry_seconds = [3600];
+    newTicket();
+    await smtp.down();
+    await drainOutbox(config, db, log);
+    await smtp.up();
+    expect(await drainOutbox(config, db, log)).toEqual({ sent: 0, retried: 0, failed: 0 });
+    const next = Date.parse(listOutbox(db, ['pending'])[0]!.nextAttemptAt);
+    expect(next - Date.now()).toBeGreaterThan(3500_000);
+  });
+
+  it('the daemon loop delivers mail written after it started, and stops cleanly', async () => {
+    const loop = startOutboxLoop(config, db, log, { idleMs: 50 });
+    try {
+      newTicket();
+      loop.wake();
+      await smtp.waitFor(2);
+    } finally {
+      await loop.stop();
+    }
+    expect(statuses()).toEqual(['sent', 'sent']);
+  });
+});
