@@ -1,0 +1,77 @@
+import type { Config } from '../config/schema.js';
+import { TicketdError } from '../errors.js';
+import { BlobStore } from '../ingest/blob-store.js';
+import { parseMail } from '../ingest/parse.js';
+import type { Logger } from '../log.js';
+import { openDb, type Db } from '../store/db.js';
+import { journalStore, type JournalRow, type Outcome } from '../store/journal.js';
+import { createLookup } from '../store/lookup.js';
+import type { ChangeHook } from './changes.js';
+import { daemonParts } from './daemon-parts.js';
+import { processParsed, type ProcessContext } from './process-message.js';
+
+// Replay stored raw mail through parse → pipeline → apply: one journal row, or every failed
+// one. The row gets a new outcome (attempts counts the tries); the mailbox checkpoint is not
+// touched. A row whose outcome already wrote something (ticket, message, event, outbox mail)
+// is refused, since replaying it would do that twice.
+
+export type ReprocessTarget = { id: number } | { failed: true };
+
+export interface Reprocessed {
+  journalId: number;
+  before: Outcome | null;
+  after: Outcome;
+  reason: string | null;
+  ticketKey: string | null;
+}
+
+export interface ReprocessOptions {
+  log: Logger;
+  /** Defaults to the daemon parts' hooks, so a replayed mail causes the same outbox rows. */
+  hooks?: readonly ChangeHook[];
+}
+
+export async function reprocess(config: Config, target: ReprocessTarget, opts: ReprocessOptions): Promise<Reprocessed[]> {
+  const db = openDb(config.database);
+  try {
+    const journal = journalStore(db);
+    let rows: JournalRow[];
+    if ('id' in target) {
+      const row = journal.get(target.id);
+      if (!row) throw new TicketdError('NOT_FOUND', `journal #${target.id} does not exist`);
+      const written = alreadyApplied(db, row.id);
+      if (written) {
+        throw new TicketdError('USAGE', `journal #${row.id} was already applied (${row.outcome}; ${written}): replaying it would do that twice`);
+      }
+      rows = [row];
+    } else {
+      rows = journal.failed();
+    }
+    const ctx: ProcessContext = {
+      db,
+      config,
+      hooks: opts.hooks ?? daemonParts.flatMap((p) => p.hooks ?? []),
+      blobs: new BlobStore(config.data_dir),
+      lookup: createLookup(db),
+      log: opts.log.child({ component: 'reprocess' }),
+    };
+    const out: Reprocessed[] = [];
+    for (const row of rows) {
+      const parsed = await Promise.resolve()
+        .then(() => parseMail(ctx.blobs.read(row.rawPath), { attachmentMaxBytes: config.limits.attachment_max_bytes }))
+        .catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+      const applied = processParsed(ctx, row.id, parsed);
+      out.push({ journalId: row.id, before: row.outcome, after: applied.outcome, reason: applied.reason, ticketKey: applied.ticketKey });
+    }
+    return out;
+  } finally {
+    db.close();
+  }
+}
+
+/** What this journal row already wrote, if anything. */
+function alreadyApplied(db: Db, journalId: number): string | null {
+  const q = (table: string) => (db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE journal_id = ?`).get(journalId) as { n: number }).n;
+  for (const table of ['messages', 'events', 'outbox']) if (q(table)) return `it has ${table} rows`;
+  return null;
+}
