@@ -7,9 +7,11 @@ import type { DescribedStage } from '../stage.js';
 // Staff are excluded (their mail is work, not a question), and so are unknown senders when
 // clients.allow is "known": refuse-unknown-sender answers them instead.
 
+const bare = (s: string) => s.trim().replace(/\s*\?+$/, '').trim().toLowerCase();
+
 function isStatusWord(line: string, words: readonly string[]): boolean {
-  const l = line.trim().replace(/\s*\?+$/, '').trim().toLowerCase();
-  return l.length > 0 && words.some((w) => w.trim().toLowerCase() === l);
+  const l = bare(line);
+  return l.length > 0 && words.some((w) => bare(w) === l);
 }
 
 export const detectStatusRequest: DescribedStage = {
