@@ -54,14 +54,14 @@ export const mailers = [
   null,
 ] as const;
 
-// Subjects carry the words the bench config's rules route on; "unmatched" ones carry none.
+// Subjects carry the words the example config's rules route on; "unmatched" ones carry none.
 export const subjects: Record<RequestKind, readonly string[]> = {
   refund: [
     'Refund for last month',
     'Requesting a refund',
-    'Please credit my account',
+    'Please add an account credit',
     'Refund request - double charge',
-    'Credit for the downtime?',
+    'Account credit for the downtime?',
     'Need a refund on the setup fee',
   ],
   tech: [
