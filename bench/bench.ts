@@ -69,7 +69,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 async function main(): Promise<Report> {
-  const report: Report = { count, seed, notes: [] };
+  const report: Report = { count, seed, notes: [], loadBefore: os.loadavg() };
   say(`bench: ${count} mails, seed ${seed}, work dir ${work}`);
   dovecot = startDovecot(path.join(work, 'dc'));
   const imap = { port: dovecot.imapPort, user: 'bench', password: dovecot.password };

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { StoreFacts } from './store-facts.js';
 import type { MailboxSummary, Timed } from './types.js';
 
@@ -16,6 +17,7 @@ export interface Report {
   drain?: Measured;
   sinkReceived?: number;
   notes: string[];
+  loadBefore: number[];
 }
 
 const rate = (t?: Timed): number | null => (t && t.seconds > 0 ? t.count / t.seconds : null);
@@ -28,7 +30,11 @@ export function printReport(r: Report): void {
   const out: string[] = [];
   const s = r.append?.summary;
   out.push('');
-  out.push('(wall s: the phase\'s elapsed time; cpu s: its process\'s user+system CPU, all threads; 2 cores here)');
+  out.push(
+    `(wall s: the phase's elapsed time; cpu s: its process's user+system CPU, all threads, and cpu ms per mail; ` +
+      `${os.cpus().length} cores, load average ${r.loadBefore.map((l) => l.toFixed(1)).join(' ')} before, ` +
+      `${os.loadavg().map((l) => l.toFixed(1)).join(' ')} after: other work on the machine slows every phase)`,
+  );
   out.push(`== ticketd bench: ${r.count} mails, seed ${r.seed}`);
   if (s) {
     out.push(
@@ -37,9 +43,12 @@ export function printReport(r: Report): void {
     );
   }
   const row = (label: string, value: string, rss: string, target: string, t?: { seconds: number; cpuSeconds: number }): void =>
-    void out.push(`${pad(label, 40)}${lpad(value, 8)}  ${lpad(rss, 8)}  ${lpad(t ? t.seconds.toFixed(1) : '', 6)}  ${lpad(t ? t.cpuSeconds.toFixed(1) : '', 6)}  ${target}`);
+    void out.push(
+      `${pad(label, 40)}${lpad(value, 8)}  ${lpad(rss, 8)}  ${lpad(t ? t.seconds.toFixed(1) : '', 6)}  ${lpad(t ? t.cpuSeconds.toFixed(1) : '', 6)}` +
+        `  ${lpad(t && 'count' in t && (t as Timed).count ? ((1000 * t.cpuSeconds) / (t as Timed).count).toFixed(1) : '', 6)}  ${target}`,
+    );
   out.push('');
-  out.push(`${pad('phase', 40)}${lpad('msgs/s', 8)}  ${lpad('peak RSS', 8)}  ${lpad('wall s', 6)}  ${lpad('cpu s', 6)}  target`);
+  out.push(`${pad('phase', 40)}${lpad('msgs/s', 8)}  ${lpad('peak RSS', 8)}  ${lpad('wall s', 6)}  ${lpad('cpu s', 6)}  ${lpad('cpu ms', 6)}  target`);
   row('APPEND to Dovecot (imapflow, 1 conn)', num(rate(r.append)), '-', '(info; cpu s includes generating)', r.append);
   row('FETCH source only (imapflow)', num(rate(r.fetchOnly)), mb(r.fetchOnly?.maxRss), '(ceiling, info)', r.fetchOnly);
   row('baseline: FETCH + simpleParser', num(rate(r.baseline)), mb(r.baseline?.maxRss), '', r.baseline);
