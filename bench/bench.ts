@@ -14,7 +14,7 @@ import { printReport, type Report } from './report.js';
 import { storeFacts } from './store-facts.js';
 import { summarizeDir } from './profile-summary.js';
 
-// npm run bench [-- --count N] [--seed S] [--keep] [--cpu-prof] [--window W] [--batch B]
+// npm run bench [-- --count N] [--seed S] [--keep] [--cpu-prof] [--parse-workers N] [--window W] [--batch B]
 // Figures only; nothing here passes or fails. Every phase runs in its own child process.
 
 const { values: flags } = parseArgs({
@@ -25,6 +25,8 @@ const { values: flags } = parseArgs({
     batch: { type: 'string', default: '100' },
     keep: { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
+    // Override the config's parse_workers (0 = parse on the main thread) to compare.
+    'parse-workers': { type: 'string' },
   },
 });
 
@@ -32,7 +34,7 @@ const count = Number(flags.count);
 const seed = Number(flags.seed);
 const batch = Number(flags.batch);
 if (!Number.isInteger(count) || count < 1 || !Number.isInteger(seed) || !Number.isInteger(batch) || batch < 1) {
-  process.stderr.write('usage: bench [--count N] [--seed S] [--window W] [--batch B] [--keep] [--cpu-prof]\n');
+  process.stderr.write('usage: bench [--count N] [--seed S] [--window W] [--batch B] [--parse-workers N] [--keep] [--cpu-prof]\n');
   process.exit(2);
 }
 
@@ -94,6 +96,8 @@ async function main(): Promise<Report> {
   const database = path.join(work, 'ticketd', 'ticketd.sqlite');
   const dataDir = path.join(work, 'ticketd', 'data');
   const ingestConfig = benchConfigData({ database, dataDir, imapPort: imap.port, user: imap.user, password: imap.password });
+  if (flags['parse-workers'] !== undefined) ingestConfig.parse_workers = Number(flags['parse-workers']);
+  report.parseWorkers = parseConfig(ingestConfig, work, {}).parse_workers;
   try {
     const ingest = await runPhase<IngestResult>('ingest', { configData: ingestConfig, baseDir: work }, log('ingest'), prof('ingest'));
     const facts = storeFacts(database);

@@ -18,8 +18,11 @@ export interface Report {
   sinkReceived?: number;
   notes: string[];
   loadBefore: number[];
+  parseWorkers?: number;
 }
 
+const cpuRatio = (base?: Measured, ours?: Measured): number | null =>
+  base && ours && base.count && ours.count ? base.cpuSeconds / base.count / (ours.cpuSeconds / ours.count) : null;
 const rate = (t?: Timed): number | null => (t && t.seconds > 0 ? t.count / t.seconds : null);
 const mb = (b?: number): string => (b === undefined ? '-' : `${(b / 1024 / 1024).toFixed(0)} MB`);
 const num = (n: number | null, digits = 0): string => (n === null ? 'n/a' : n.toFixed(digits));
@@ -52,13 +55,15 @@ export function printReport(r: Report): void {
   row('APPEND to Dovecot (imapflow, 1 conn)', num(rate(r.append)), '-', '(info; cpu s includes generating)', r.append);
   row('FETCH source only (imapflow)', num(rate(r.fetchOnly)), mb(r.fetchOnly?.maxRss), '(ceiling, info)', r.fetchOnly);
   row('baseline: FETCH + simpleParser', num(rate(r.baseline)), mb(r.baseline?.maxRss), '', r.baseline);
-  row('ticketd: one ingest pass (--once)', num(rate(r.ingest)), mb(r.ingest?.maxRss), 'RSS < 250 MB', r.ingest);
+  row(`ticketd: one ingest pass (--once, ${r.parseWorkers ?? '?'} parse workers)`, num(rate(r.ingest)), mb(r.ingest?.maxRss), 'RSS < 250 MB', r.ingest);
   const ingestRatio = rate(r.ingest) !== null && rate(r.baseline) ? rate(r.ingest)! / rate(r.baseline)! : null;
   row('  ratio ticketd / baseline', num(ingestRatio, 2), '', '>= 0.6');
+  row('  CPU per mail, baseline / ticketd', num(cpuRatio(r.baseline, r.ingest), 2), '', '(info: less sensitive to load)');
   row(`nodemailer pooled send (${r.nodemailer?.source ?? '-'})`, num(rate(r.nodemailer)), mb(r.nodemailer?.maxRss), '', r.nodemailer);
   row('ticketd: drainOutbox', num(rate(r.drain)), mb(r.drain?.maxRss), '', r.drain);
   const drainRatio = rate(r.drain) !== null && rate(r.nodemailer) ? rate(r.drain)! / rate(r.nodemailer)! : null;
   row('  ratio drain / nodemailer', num(drainRatio, 2), '', '>= 0.7');
+  row('  CPU per mail, nodemailer / drain', num(cpuRatio(r.nodemailer, r.drain), 2), '', '(info)');
   out.push('');
 
   if (s && r.ingest) {
