@@ -42,6 +42,8 @@ async function connect(m: MailboxSettings, log: Logger): Promise<ImapFlow> {
     auth: { user: m.user, pass: m.password },
     // imapflow logs every command at debug and each connection at info: keep it to warnings.
     logger: log.child({ component: 'imapflow' }, { level: log.isLevelEnabled('warn') ? 'warn' : log.level }),
+    // IDLE soon after each read: until IDLE starts the server tells us nothing (default 15 s).
+    autoIdleDelay: 250,
     connectionTimeout: 30_000,
     greetingTimeout: 15_000,
   });

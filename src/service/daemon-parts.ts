@@ -1,5 +1,7 @@
+import type { Config } from '../config/schema.js';
 import type { DaemonPart } from './daemon.js';
+import { outboxPart } from './outbox-part.js';
 
-// What runs in the daemon beside the mailbox loop, in one list (the outbox adds its part
-// here: change hooks that enqueue mail, a delivery loop, a drain for `run --once`).
-export const daemonParts: readonly DaemonPart[] = Object.freeze([]);
+// What runs in the daemon beside the mailbox loop, in one list. A function of the config:
+// parts compile what they need (the outbox its templates) before anything starts.
+export const daemonParts = (config: Config): readonly DaemonPart[] => Object.freeze([outboxPart(config)]);

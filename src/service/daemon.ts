@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.js';
 import { BlobStore } from '../ingest/blob-store.js';
-import { readMailboxOnce, watchMailbox, type OpenFolder } from '../ingest/mailbox.js';
+import { readMailboxOnce, watchMailbox, type MailboxState, type OpenFolder } from '../ingest/mailbox.js';
 import { createParsePool } from '../ingest/parse-pool.js';
 import type { Logger } from '../log.js';
 import { openDb, type Db } from '../store/db.js';
@@ -16,6 +16,8 @@ export interface DaemonOptions {
   parts?: readonly DaemonPart[];
   /** Stops the daemon like SIGTERM does (tests). */
   signal?: AbortSignal;
+  /** Observe the mailbox connection's state machine (tests). */
+  onMailboxState?: (state: MailboxState) => void;
 }
 
 export interface DaemonContext {
@@ -46,7 +48,7 @@ export interface DaemonPart {
  */
 export async function runDaemon(config: Config, opts: DaemonOptions): Promise<void> {
   const log = opts.log.child({ component: 'daemon' });
-  const parts = opts.parts ?? daemonParts;
+  const parts = opts.parts ?? daemonParts(config);
   const stop = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
     log.info({ signal: sig }, 'stopping after the message in hand');
@@ -82,7 +84,13 @@ export async function runDaemon(config: Config, opts: DaemonOptions): Promise<vo
     } else {
       // A part that fails stops the daemon (exit 1) rather than running on half-working.
       const loops = [
-        watchMailbox({ settings: config.mailbox, log: log.child({ component: 'mailbox' }), read, signal: stop.signal }),
+        watchMailbox({
+          settings: config.mailbox,
+          log: log.child({ component: 'mailbox' }),
+          read,
+          signal: stop.signal,
+          onState: opts.onMailboxState,
+        }),
         ...parts.map((p) =>
           p.run?.(ctx).catch((err: unknown) => {
             log.error({ err, part: p.name }, 'daemon part failed; stopping');

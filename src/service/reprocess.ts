@@ -50,7 +50,7 @@ export async function reprocess(config: Config, target: ReprocessTarget, opts: R
     const ctx: ProcessContext = {
       db,
       config,
-      hooks: opts.hooks ?? daemonParts.flatMap((p) => p.hooks ?? []),
+      hooks: opts.hooks ?? daemonParts(config).flatMap((p) => p.hooks ?? []),
       blobs: new BlobStore(config.data_dir),
       lookup: createLookup(db),
       log: opts.log.child({ component: 'reprocess' }),

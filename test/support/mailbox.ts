@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { ImapFlow } from 'imapflow';
 
 // Test helpers around a private Dovecot user: put mail in, look at what is there, wait.
@@ -54,5 +55,31 @@ export async function waitFor<T>(what: string, check: () => T | undefined | null
     if (v) return v;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/**
+ * Stop a test Dovecot the way a crash or shutdown looks to clients: the master stops and the
+ * IMAP session processes it leaves running for a while (they keep serving open connections)
+ * are ended too, by their ids, so every client connection drops.
+ */
+export function stopDovecotHard(d: { dir: string; stop(): void }): void {
+  d.stop();
+  const tag = `ticketd-${d.dir.split('/').pop()}/`;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    let cmd = '';
+    try {
+      cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (cmd.includes(tag)) {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
   }
 }
