@@ -19,6 +19,8 @@ export const sha256Hex = (data: Buffer): string => createHash('sha256').update(d
 
 export class BlobStore {
   readonly root: string;
+  // Directories known to exist: one mkdir per directory, not per file.
+  private readonly dirs = new Set<string>();
 
   constructor(dataDir: string) {
     this.root = path.resolve(dataDir);
@@ -35,7 +37,11 @@ export class BlobStore {
     const rel = this.relPath(kind, sha256);
     const file = this.resolve(rel);
     if (!existsSync(file)) {
-      mkdirSync(path.dirname(file), { recursive: true });
+      const dir = path.dirname(file);
+      if (!this.dirs.has(dir)) {
+        mkdirSync(dir, { recursive: true });
+        this.dirs.add(dir);
+      }
       const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       try {
         writeFileSync(tmp, data, { flag: 'wx' });

@@ -1,8 +1,8 @@
 import { Transform, type TransformCallback } from 'node:stream';
 
 // mailparser decodes a body in a charset it does not know as UTF-8 with every other byte turned
-// into U+FFFD, so "Café" in a mislabelled Latin-1 mail arrives as "Caf�". We hand it this
-// decoder class through its `Iconv` option instead: known charsets go through the WHATWG
+// into U+FFFD, so "Café" in a mislabelled Latin-1 mail arrives as "Caf�". For such mail we hand
+// it this decoder class through its `Iconv` option instead: known charsets go through the WHATWG
 // TextDecoder (Node ships full ICU), unknown ones are kept whole and decoded as UTF-8 when the
 // bytes are valid UTF-8, else as windows-1252 (the usual truth behind a bad label in Western
 // mail), and the parse records a warning either way.
@@ -24,6 +24,21 @@ function knownDecoder(charset: string): TextDecoder | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Charset names declared anywhere in the raw message that TextDecoder does not know. Only then
+ * does parse hand mailparser our decoder: all other mail keeps mailparser's own decoding
+ * (libmime and iconv-lite know a few rare charsets WHATWG lacks) and its speed.
+ */
+export function unknownCharsets(raw: Buffer): string[] {
+  const found = new Set<string>();
+  for (const m of raw.toString('latin1').matchAll(/charset\s*=\s*["']?([A-Za-z0-9_.:+-]+)/gi)) {
+    const name = m[1]!;
+    // UTF-7 is refused by mailparser on purpose (it can smuggle markup); leave that to it.
+    if (!knownDecoder(name) && !/^(?:unicode-1-1-)?utf-?7$/i.test(name)) found.add(name.toLowerCase());
+  }
+  return [...found];
 }
 
 /** Decode bytes labelled with an unknown charset: UTF-8 when valid, else windows-1252. */

@@ -194,7 +194,9 @@ export async function watchMailbox(opts: WatchOptions): Promise<void> {
     } catch (err) {
       if (signal.aborted) break;
       const delay = nextDelayMs(attempt++, opts.backoff ?? defaultBackoff);
-      log.warn({ err, attempt, retryInMs: delay }, 'mailbox unavailable, reconnecting');
+      // A live connection means the failure was ours (store, disk), not the server's: louder.
+      if (client?.usable) log.error({ err, attempt, retryInMs: delay }, 'mailbox pass failed, retrying');
+      else log.warn({ err, attempt, retryInMs: delay }, 'mailbox unavailable, reconnecting');
       setState('backoff');
       await new Wake(signal).wait(delay);
     } finally {

@@ -28,9 +28,15 @@ const workerFile = fileURLToPath(new URL('./parse-worker.js', import.meta.url));
 export function createParsePool(opts: ParsePoolOptions): ParsePool {
   // Under a TypeScript test runner there is no compiled worker file: parse in this thread.
   if (opts.size <= 0 || !existsSync(workerFile)) {
+    // One parse at a time: in one thread, interleaving parses only holds more in memory.
+    let last: Promise<unknown> = Promise.resolve();
     return {
       workers: 0,
-      parse: (raw) => parseMail(raw, { attachmentMaxBytes: opts.attachmentMaxBytes }),
+      parse(raw) {
+        const next = last.then(() => parseMail(raw, { attachmentMaxBytes: opts.attachmentMaxBytes }));
+        last = next.catch(() => undefined);
+        return next;
+      },
       close: async () => {},
     };
   }

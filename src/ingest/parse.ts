@@ -1,9 +1,10 @@
 import { simpleParser, type AddressObject, type EmailAddress, type ParsedMail as MpMail, type SimpleParserOptions } from 'mailparser';
 import { TicketdError, errorMessage } from '../errors.js';
 import type { Address, AttachmentInfo, Mail } from '../router/types.js';
-import { charsetDecoderClass, decodeUnknown } from './charset.js';
+import { charsetDecoderClass, decodeUnknown, unknownCharsets } from './charset.js';
 import { safeFilename } from './filename.js';
 import { headerMap } from './headers.js';
+import { plainFromHtml, repairBoundary } from './mime-repair.js';
 import { visibleText } from './visible-text.js';
 
 export interface ParsedMail {
@@ -21,6 +22,9 @@ const BASE_OPTIONS: SimpleParserOptions = {
   skipImageLinks: true,
   keepCidLinks: true,
   checksumAlgo: 'sha256',
+  // html-to-text on a multi-megabyte HTML-only mail takes seconds and holds up the queue;
+  // above this we strip the tags ourselves (see plainFromHtml).
+  maxHtmlLengthToParse: 1_000_000,
 };
 
 /** Message-IDs without angle brackets or whitespace. */
@@ -49,30 +53,8 @@ function rawAddresses(values: string[] | undefined): string[] {
   return (values ?? []).flatMap((v) => [...v.matchAll(/[^\s<>,;"']+@[^\s<>,;"']+/g)].map((m) => m[0].toLowerCase()));
 }
 
-/**
- * A multipart message without a boundary parameter: mailparser then drops the whole body.
- * Guess the boundary from the first "--token" line of the body and put it in the header.
- */
-function repairBoundary(raw: Buffer, warnings: string[]): Buffer | null {
-  const headEnd = raw.indexOf('\r\n\r\n') >= 0 ? raw.indexOf('\r\n\r\n') : raw.indexOf('\n\n');
-  if (headEnd < 0) return null;
-  const head = raw.subarray(0, headEnd).toString('latin1');
-  const ct = /^content-type:[ \t]*multipart\/[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*/im.exec(head);
-  if (!ct || /boundary\s*=/i.test(ct[0])) return null;
-  const body = raw.subarray(headEnd).toString('latin1');
-  const guess = /^--([^\s-][^\s]{0,69}?)\s*$/m.exec(body);
-  if (!guess) {
-    warnings.push('multipart message without a boundary: body kept as plain text');
-    const fixed = head.replace(ct[0], 'Content-Type: text/plain');
-    return Buffer.concat([Buffer.from(fixed, 'latin1'), raw.subarray(headEnd)]);
-  }
-  warnings.push(`multipart message without a boundary: guessed "${guess[1]}" from the body`);
-  const fixed = head.replace(ct[0], `${ct[0]}; boundary="${guess[1]}"`);
-  return Buffer.concat([Buffer.from(fixed, 'latin1'), raw.subarray(headEnd)]);
-}
-
 async function parseMime(raw: Buffer, warnings: string[]): Promise<MpMail> {
-  const options = { ...BASE_OPTIONS, Iconv: charsetDecoderClass((w) => warnings.push(w)) };
+  const options = unknownCharsets(raw).length ? { ...BASE_OPTIONS, Iconv: charsetDecoderClass((w) => warnings.push(w)) } : BASE_OPTIONS;
   try {
     return await simpleParser(repairBoundary(raw, warnings) ?? raw, options);
   } catch (err) {
@@ -84,6 +66,15 @@ async function parseMime(raw: Buffer, warnings: string[]): Promise<MpMail> {
     parsed.text = split >= 0 ? decodeUnknown(raw.subarray(split)).text.replace(/\r\n/g, '\n').trim() : '';
     return parsed;
   }
+}
+
+/**
+ * mailparser decodes an encoded word in an unknown charset as UTF-8 with U+FFFD; our header
+ * decoder falls back to windows-1252 like the body does, so prefer it then.
+ */
+function subjectOf(fromParser: string | undefined, fromHeader: string | undefined): string {
+  if (fromParser?.includes('\uFFFD') && fromHeader && !fromHeader.includes('\uFFFD')) return fromHeader;
+  return fromParser ?? '';
 }
 
 function attachmentsOf(parsed: MpMail, maxBytes: number): { infos: AttachmentInfo[]; parts: Buffer[] } {
@@ -121,12 +112,13 @@ export async function parseMail(raw: Buffer, opts: { attachmentMaxBytes: number 
     warnings.push('no headers found: whole message kept as text');
     text = decodeUnknown(raw).text.replace(/\r\n/g, '\n').trim();
   }
-  if (parsed.textConversionError) warnings.push(`HTML not converted to text: ${parsed.textConversionError.message}`);
-  const ct = headers['content-type']?.[0];
-  if (!ct && headers['mime-version']) warnings.push('MIME-Version without Content-Type');
-  if (!parsed.messageId) warnings.push('no Message-ID header');
-  if (!parsed.from?.value.length) warnings.push('no From header');
+  if (parsed.textConversionError) {
+    warnings.push(`HTML not converted to text (${parsed.textConversionError.message}): tags stripped instead`);
+    if (!text.trim() && typeof parsed.html === 'string') text = plainFromHtml(parsed.html);
+  }
   const from = addresses(parsed.from)[0] ?? null;
+  if (!parsed.messageId) warnings.push('no Message-ID header');
+  if (!from) warnings.push(headers['from'] ? 'no usable address in From' : 'no From header');
   const to = addresses(parsed.to);
   const cc = addresses(parsed.cc);
   const recipients = [
@@ -138,7 +130,7 @@ export async function parseMail(raw: Buffer, opts: { attachmentMaxBytes: number 
     messageId: ids(parsed.messageId)[0] ?? null,
     inReplyTo: ids(parsed.inReplyTo),
     references: ids(parsed.references),
-    subject: (parsed.subject ?? '').replace(/\s+/g, ' ').trim(),
+    subject: subjectOf(parsed.subject, headers['subject']?.[0]).replace(/\s+/g, ' ').trim(),
     from,
     replyTo: addresses(parsed.replyTo),
     to,

@@ -4,10 +4,18 @@
 
 const HEAD_LIMIT = 256 * 1024;
 
+/** Only the header block is decoded: a message can be tens of megabytes. */
+function headerBlock(raw: Buffer): string {
+  const window = raw.subarray(0, HEAD_LIMIT);
+  const crlf = window.indexOf('\r\n\r\n');
+  const lf = window.indexOf('\n\n');
+  const ends = [crlf, lf].filter((i) => i >= 0);
+  const end = ends.length ? Math.min(...ends) : window.length;
+  return window.subarray(0, end).toString('latin1');
+}
+
 export function rawMessageId(raw: Buffer): string | null {
-  const window = raw.subarray(0, HEAD_LIMIT).toString('latin1');
-  const end = window.search(/\r?\n\r?\n/);
-  const head = (end >= 0 ? window.slice(0, end) : window).replace(/\r?\n[ \t]+/g, ' ');
+  const head = headerBlock(raw).replace(/\r?\n[ \t]+/g, ' ');
   const line = /^message-id[ \t]*:(.*)$/im.exec(head);
   if (!line) return null;
   const value = line[1]!;

@@ -22,7 +22,11 @@ export interface PassContext extends ProcessContext {
   signal?: AbortSignal;
 }
 
+type Fetched = Awaited<ReturnType<typeof fetchSources>>[number];
+
 export type PassStats = Record<Outcome, number> & { fetched: number; remarked: number; replayed: number };
+
+const PARSE_AHEAD = (workers: number) => Math.max(2, workers * 2);
 
 // A batch is also bounded by bytes: a few 30 MB messages must not be held at once.
 const BATCH_BYTES = 64 * 1024 * 1024;
@@ -58,44 +62,63 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
     } else log.warn({ count: unmarked.length }, 'could not mark committed messages on the server; will retry');
   }
 
-  const listed = await listAfter(folder.client, cp.lastUid);
-  for (const batch of batches(listed, settings.batch_size)) {
-    if (ctx.signal?.aborted) break;
-    const fetched = await fetchSources(folder.client, batch.map((l) => l.uid));
-    stats.fetched += fetched.length;
-    const rows = journalFirst(ctx, journal, folder, fetched);
-    // Parses start now and run ahead on the pool; the commits below take them in UID order.
-    const parses = rows.map(({ row, source }) => (row.outcome === null ? settle(ctx.pool.parse(source)) : null));
-    const done: JournalRow[] = [];
-    for (let i = 0; i < rows.length; i++) {
-      if (ctx.signal?.aborted) break;
-      const { row } = rows[i]!;
-      if (row.outcome === null) {
-        const applied = processParsed(ctx, row.id, await parses[i]!, {
-          mailbox: folder.key,
-          uidvalidity: folder.uidValidity,
-          uid: row.uid,
-        });
-        count(stats, applied.outcome);
-        log.debug({ uid: row.uid, journalId: row.id, ...applied }, 'message decided');
+  const listed = [...batches(await listAfter(folder.client, cp.lastUid), settings.batch_size)];
+  const fetch = (i: number) => {
+    const p = fetchSources(folder.client, listed[i]!.map((l) => l.uid));
+    p.catch(() => undefined); // observed below; never an unhandled rejection meanwhile
+    return p;
+  };
+  // The next batch is fetched while this one is parsed and committed (IMAP and CPU overlap).
+  let next: Promise<Fetched[]> | null = listed.length ? fetch(0) : null;
+  try {
+    for (let b = 0; b < listed.length && !ctx.signal?.aborted; b++) {
+      const fetched = await next!;
+      next = b + 1 < listed.length ? fetch(b + 1) : null;
+      stats.fetched += fetched.length;
+      const rows: ({ row: JournalRow; source: Buffer | null } | undefined)[] = journalFirst(ctx, journal, folder, fetched);
+      fetched.length = 0;
+      // Parses run a few messages ahead of the commits (enough to keep every worker busy, few
+      // enough to bound memory); the commits take them in UID order.
+      const parses: (Promise<ParsedMail | Error> | null)[] = [];
+      const startParse = (k: number) => {
+        const r = rows[k];
+        if (!r || parses[k] !== undefined) return;
+        parses[k] = r.row.outcome === null && r.source ? settle(ctx.pool.parse(r.source)) : null;
+        r.source = null; // the pool has it; let it go as soon as the parse does
+      };
+      const done: JournalRow[] = [];
+      for (let i = 0; i < rows.length; i++) {
+        if (ctx.signal?.aborted) break;
+        for (let k = i; k < i + PARSE_AHEAD(ctx.pool.workers); k++) startParse(k);
+        const { row } = rows[i]!;
+        rows[i] = undefined;
+        const parsed = parses[i];
+        parses[i] = null;
+        if (parsed) {
+          const applied = processParsed(ctx, row.id, await parsed, {
+            mailbox: folder.key,
+            uidvalidity: folder.uidValidity,
+            uid: row.uid,
+          });
+          count(stats, applied.outcome);
+          log.debug({ uid: row.uid, journalId: row.id, ...applied }, 'message decided');
+        }
+        done.push(row);
       }
-      done.push(row);
+      if (done.length) {
+        if (await markProcessed(folder.client, settings, done.map((r) => r.uid))) journal.markServer(done.map((r) => r.id));
+        else log.warn({ count: done.length }, 'could not mark processed messages on the server; will retry');
+      }
     }
-    if (done.length) {
-      if (await markProcessed(folder.client, settings, done.map((r) => r.uid))) journal.markServer(done.map((r) => r.id));
-      else log.warn({ count: done.length }, 'could not mark processed messages on the server; will retry');
-    }
+  } finally {
+    // Never leave a fetch running on the connection after the mailbox lock is released.
+    if (next) await next.catch(() => undefined);
   }
   return stats;
 }
 
 /** Raw bytes to the blob store, then every row of the batch in one small commit. */
-function journalFirst(
-  ctx: PassContext,
-  journal: ReturnType<typeof journalStore>,
-  folder: OpenFolder,
-  fetched: { uid: number; source: Buffer }[],
-): { row: JournalRow; source: Buffer }[] {
+function journalFirst(ctx: PassContext, journal: ReturnType<typeof journalStore>, folder: OpenFolder, fetched: Fetched[]): { row: JournalRow; source: Buffer }[] {
   const stored = fetched.map(({ uid, source }) => {
     const blob = ctx.blobs.put('raw', source, sha256Hex(source));
     return { uid, source, blob, messageId: rawMessageId(source) };

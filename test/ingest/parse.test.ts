@@ -54,6 +54,12 @@ Thanks!
     expect(mail.text.trim()).toBe('body text');
   });
 
+  it('warns when From holds no usable address', async () => {
+    const { mail } = await parse('From: Undisclosed recipients:;\nSubject: x\nMessage-ID: <u@x>\n\nbody\n');
+    expect(mail.from).toBeNull();
+    expect(mail.warnings).toEqual(['no usable address in From']);
+  });
+
   it('throws a PARSE error for an empty message', async () => {
     await expect(parse(Buffer.alloc(0))).rejects.toBeInstanceOf(TicketdError);
     await expect(parse(Buffer.from('\r\n\r\n'))).rejects.toMatchObject({ code: 'PARSE' });
@@ -80,6 +86,13 @@ Content-Type: text/html; charset=utf-8
     expect(mail.html).toContain('<b>team</b>');
   });
 
+  it('strips the tags of an HTML-only mail too large to convert, with a warning', async () => {
+    const filler = '<p>spring menu</p>'.repeat(60_000); // over 1 MB
+    const { mail } = await parse(`From: a@x.example\nSubject: big\nMessage-ID: <big@x>\nContent-Type: text/html\n\n<html><style>p{}</style><body><p>Hello &amp; welcome</p>${filler}</body></html>\n`);
+    expect(mail.text.startsWith('Hello & welcome\nspring menu\nspring menu')).toBe(true);
+    expect(mail.warnings).toEqual([expect.stringMatching(/^HTML not converted to text \(HTML too long for parsing \d+ bytes\): tags stripped instead$/)]);
+  });
+
   it('decodes an unknown charset as windows-1252 when the bytes are not UTF-8, with a warning', async () => {
     const raw = Buffer.concat([
       crlf('From: a@x.example\nSubject: menu\nMessage-ID: <c@x>\nContent-Type: text/plain; charset=x-unknown-zz\nContent-Transfer-Encoding: 8bit\n\nLe caf'),
@@ -98,6 +111,22 @@ Content-Type: text/html; charset=utf-8
     );
     expect(mail.text.trim()).toBe('Le café est ouvert');
     expect(mail.warnings).toEqual(['unknown charset "x-unknown-zz": body decoded as UTF-8']);
+  });
+
+  it('decodes a subject encoded in an unknown charset like the body', async () => {
+    const { mail } = await parse('From: a@x.example\nSubject: =?x-unknown-zz?q?Caf=E9_menu?=\nMessage-ID: <s@x>\n\nhi\n');
+    expect(mail.subject).toBe('Café menu');
+  });
+
+  it('still decodes a known charset in another part of a mail with an unknown one', async () => {
+    const raw = Buffer.concat([
+      crlf('From: a@x.example\nSubject: two\nMessage-ID: <t@x>\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain; charset=x-unknown-zz\nContent-Transfer-Encoding: 8bit\n\nCaf'),
+      Buffer.from([0xe9]),
+      crlf('\n--b\nContent-Type: text/plain; charset=iso-8859-1\nContent-Disposition: inline\nContent-Transfer-Encoding: quoted-printable\n\nGr=FC=DFe\n--b--\n'),
+    ]);
+    const { mail } = await parse(raw);
+    expect(mail.text).toContain('Café');
+    expect(mail.text).toContain('Grüße');
   });
 
   it('decodes a known non-UTF-8 charset', async () => {
@@ -124,6 +153,16 @@ The booking form on our site is broken.
 `);
     expect(mail.text.trim()).toBe('The booking form on our site is broken.');
     expect(mail.warnings).toEqual(['multipart message without a boundary: guessed "frontier" from the body']);
+  });
+
+  it('keeps headers and the raw body when mailparser gives up on the structure (over 1000 parts)', async () => {
+    let parts = '';
+    for (let i = 0; i < 1100; i++) parts += `--b\nContent-Type: text/plain\n\npart ${i}\n`;
+    const { mail } = await parse(`From: a@x.example\nSubject: many\nMessage-ID: <many@x>\nContent-Type: multipart/mixed; boundary=b\n\n${parts}--b--\n`);
+    expect(mail.subject).toBe('many');
+    expect(mail.messageId).toBe('many@x');
+    expect(mail.text).toContain('part 1099');
+    expect(mail.warnings).toEqual(['MIME structure unreadable (Max allowed child nodes exceeded): body kept as raw text']);
   });
 
   it('keeps the body of a multipart without boundary and without parts as text', async () => {
@@ -210,6 +249,16 @@ describe('parseMail: visibleText of real-looking replies', () => {
       'Yes please go ahead.',
     ],
     ['a message that is all signature keeps its text', `Sent from my iPhone\n`, 'Sent from my iPhone'],
+    [
+      'an interleaved reply falls back to the whole text',
+      `> Can you confirm the address?\nYes, 12 High Street.\n`,
+      '> Can you confirm the address?\nYes, 12 High Street.',
+    ],
+    [
+      'German Outlook block without address',
+      `Passt so, danke!\n\nVon: Bright Pixel Support\nGesendet: Montag, 23. November 2026 09:14\nAn: Praxis\nBetreff: AW: Fotos\n\nHallo\n`,
+      'Passt so, danke!',
+    ],
   ])('%s', async (_name, body, expected) => {
     const { mail } = await parse(reply(body));
     expect(mail.visibleText).toBe(expected);

@@ -102,11 +102,11 @@ describe('crash safety of the real daemon', () => {
     expect((await listFolder(dovecot, user)).filter((m) => !m.seen)).toEqual([]);
     // The kills really landed mid-batch, not all before or after the work.
     expect(kills.some((k) => k > 0 && k < N)).toBe(true);
-  });
+  }, 240_000);
 
   it('SIGTERM finishes the message in hand, commits and exits 0; a restart completes the rest', async () => {
     const { user, dir } = freshUser('term');
-    const N = 150;
+    const N = 80;
     await appendMail(dovecot, user, Array.from({ length: N }, (_, i) => clientMail({ subject: `Website error ${i}` }).raw));
     const configFile = writeConfigFile(dir, user, dovecot, { parse_workers: 2, mailbox: { poll_seconds: 1, batch_size: 20 } });
     const dbFile = path.join(dir, 'ticketd.sqlite');
@@ -119,5 +119,5 @@ describe('crash safety of the real daemon', () => {
     const again = startDaemon(configFile, true);
     expect(await again.exited, again.stderr()).toBe(0);
     expect(query<{ n: number }>(dbFile, 'SELECT COUNT(*) AS n FROM tickets')[0]!.n).toBe(N);
-  });
+  }, 120_000);
 });
