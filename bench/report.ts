@@ -55,7 +55,7 @@ export function printReport(r: Report): void {
   row('APPEND to Dovecot (imapflow, 1 conn)', num(rate(r.append)), '-', '(info; cpu s includes generating)', r.append);
   row('FETCH source only (imapflow)', num(rate(r.fetchOnly)), mb(r.fetchOnly?.maxRss), '(ceiling, info)', r.fetchOnly);
   row('baseline: FETCH + simpleParser', num(rate(r.baseline)), mb(r.baseline?.maxRss), '', r.baseline);
-  row(`ticketd: one ingest pass (--once, ${r.parseWorkers ?? '?'} parse workers)`, num(rate(r.ingest)), mb(r.ingest?.maxRss), 'RSS < 250 MB', r.ingest);
+  row(`ticketd: ingest --once, ${r.parseWorkers ?? '?'} parse workers`, num(rate(r.ingest)), mb(r.ingest?.maxRss), 'RSS < 250 MB', r.ingest);
   const ingestRatio = rate(r.ingest) !== null && rate(r.baseline) ? rate(r.ingest)! / rate(r.baseline)! : null;
   row('  ratio ticketd / baseline', num(ingestRatio, 2), '', '>= 0.6');
   row('  CPU per mail, baseline / ticketd', num(cpuRatio(r.baseline, r.ingest), 2), '', '(info: less sensitive to load)');
