@@ -85,6 +85,9 @@ export function printReport(r: Report): void {
     const sent = (r.nodemailer?.count ?? 0) + (r.drain?.count ?? 0);
     out.push(`sanity: SMTP sink received ${r.sinkReceived}, senders reported ${sent}`);
   }
+  const busiest = Math.max(...r.loadBefore, ...os.loadavg());
+  if (busiest > os.cpus().length)
+    out.push(`note: load average reached ${busiest.toFixed(1)} on ${os.cpus().length} cores during the run: other work shared the CPUs, so rates are low and noisy; compare ratios, and rerun on a quiet machine for absolute figures`);
   for (const n of r.notes) out.push(`note: ${n}`);
   process.stdout.write(`${out.join('\n')}\n`);
 }
