@@ -13,7 +13,7 @@ export interface Report {
   fetchOnly?: Measured;
   baseline?: Measured;
   ingest?: Measured & { facts: StoreFacts };
-  nodemailer?: Measured & { source: string };
+  nodemailer?: Measured;
   drain?: Measured;
   sinkReceived?: number;
   notes: string[];
@@ -59,7 +59,7 @@ export function printReport(r: Report): void {
   const ingestRatio = rate(r.ingest) !== null && rate(r.baseline) ? rate(r.ingest)! / rate(r.baseline)! : null;
   row('  ratio ticketd / baseline', num(ingestRatio, 2), '', '>= 0.6');
   row('  CPU per mail, baseline / ticketd', num(cpuRatio(r.baseline, r.ingest), 2), '', '(info: less sensitive to load)');
-  row(`nodemailer pooled send (${r.nodemailer?.source ?? '-'})`, num(rate(r.nodemailer)), mb(r.nodemailer?.maxRss), '', r.nodemailer);
+  row('nodemailer pooled send (same mails)', num(rate(r.nodemailer)), mb(r.nodemailer?.maxRss), '', r.nodemailer);
   row('ticketd: drainOutbox', num(rate(r.drain)), mb(r.drain?.maxRss), '', r.drain);
   const drainRatio = rate(r.drain) !== null && rate(r.nodemailer) ? rate(r.drain)! / rate(r.nodemailer)! : null;
   row('  ratio drain / nodemailer', num(drainRatio, 2), '', '>= 0.7');

@@ -1,24 +1,21 @@
 import nodemailer from 'nodemailer';
-import { outboxMails, syntheticAcks } from '../outgoing.js';
+import { outboxMails } from '../outgoing.js';
 import type { Timed } from '../types.js';
 
 export interface SendArgs {
   smtpPort: number;
   from: string;
   poolSize: number;
-  /** Read the mails from this database's outbox; synthetic acks when it has none. */
+  /** Send the pending mails of this database's outbox (left there by the ingest pass). */
   database: string;
-  fallback: { count: number; seed: number; supportAddress: string };
 }
 
 /**
  * The bare baseline: nodemailer's pooled transport (same pool size as ticketd's config) sending
  * the same mails, all queued at once, no database.
  */
-export async function run(args: SendArgs): Promise<Timed & { source: 'outbox' | 'synthetic'; failed: number }> {
-  let mails = outboxMails(args.database);
-  const source = mails.length ? 'outbox' : 'synthetic';
-  if (!mails.length) mails = syntheticAcks(args.fallback.count, args.fallback.seed, args.fallback.supportAddress);
+export async function run(args: SendArgs): Promise<Timed & { failed: number }> {
+  const mails = outboxMails(args.database);
 
   const t0 = performance.now();
   const transport = nodemailer.createTransport({
@@ -50,5 +47,5 @@ export async function run(args: SendArgs): Promise<Timed & { source: 'outbox' | 
   } finally {
     transport.close();
   }
-  return { count: mails.length - failed, failed, source, seconds: (performance.now() - t0) / 1000 };
+  return { count: mails.length - failed, failed, seconds: (performance.now() - t0) / 1000 };
 }
