@@ -29,7 +29,8 @@ if [ "$keep" = 0 ]; then
   trap 'bash scripts/dovecot.sh stop "$demo/dovecot"' EXIT
 fi
 export TICKETD_DEMO_IMAP_PASSWORD=$PASSWORD
-export TICKETD_LOG_LEVEL=${TICKETD_LOG_LEVEL:-warn}
+# Warnings would be noise here (e.g. "no STARTTLS" on the loopback Dovecot).
+export TICKETD_LOG_LEVEL=${TICKETD_LOG_LEVEL:-error}
 
 echo "== putting the sample emails from $fixtures into support's INBOX (IMAP port $IMAP_PORT)"
 node dist/scripts/load-mail.js --port "$IMAP_PORT" --user support --password "$PASSWORD" "$fixtures"
@@ -49,7 +50,8 @@ ticketd journal --limit 50 -c "$demo/ticketd.yaml"
 
 first=$(ticketd list --json -c "$demo/ticketd.yaml" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const t=JSON.parse(s);console.log(t.length?t[0].key:"KEY")})')
 echo
-echo "Explore (the database stays in $demo):"
+echo "Explore (the database stays in $demo; its config reads the IMAP password from the environment):"
+echo "  export TICKETD_DEMO_IMAP_PASSWORD=$PASSWORD"
 echo "  node dist/src/cli/main.js show $first -c $demo/ticketd.yaml"
 echo "  node dist/src/cli/main.js journal --outcome ignored -c $demo/ticketd.yaml"
 echo "  node dist/src/cli/main.js explain $fixtures/<file>.eml -c $demo/ticketd.yaml"

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerCheckConfig } from './check-config.js';
+import { registerExplain } from './explain.js';
 import { registerJournal } from './journal.js';
 import { registerList } from './list.js';
 import { registerOutbox } from './outbox.js';
+import { registerPipeline } from './pipeline.js';
+import { registerReprocess } from './reprocess.js';
 import { registerRun } from './run.js';
 import { registerShow } from './show.js';
 
@@ -23,6 +26,9 @@ registerCheckConfig(program);
 registerList(program);
 registerShow(program);
 registerJournal(program);
+registerExplain(program);
+registerPipeline(program);
+registerReprocess(program);
 registerOutbox(program);
 
 await program.parseAsync(process.argv);

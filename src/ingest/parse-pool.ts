@@ -2,15 +2,19 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { TicketdError } from '../errors.js';
-import { parseMail, type ParsedMail } from './parse.js';
+import type { Mail } from '../router/types.js';
+import { BlobStore } from './blob-store.js';
+import { parseAndStore } from './parse-store.js';
 import type { ParseReply, ParseRequest } from './parse-worker.js';
 
-// Parsing is the slow step of ingest, so it runs on worker threads (one per core by config).
-// Callers start parses for a whole batch and await them in UID order; the commit order is
-// theirs, the pool only decides where each parse runs.
+// Parsing is the slow step of ingest, so it runs on worker threads (config parse_workers, one
+// per core). Callers start parses a few messages ahead and await them in UID order; the
+// commit order is theirs, the pool only decides where each parse runs. A parse reads the raw
+// mail from the blob store and stores its attachments there (see parse-worker.ts).
 
 export interface ParsePool {
-  parse(raw: Buffer): Promise<ParsedMail>;
+  /** Parse the stored raw mail at rawPath (relative to data_dir); `raw` saves a read in process. */
+  parse(rawPath: string, raw?: Buffer): Promise<Mail>;
   /** Where parses run: the number of worker threads, 0 = in this thread. */
   readonly workers: number;
   close(): Promise<void>;
@@ -18,6 +22,7 @@ export interface ParsePool {
 
 export interface ParsePoolOptions {
   size: number;
+  dataDir: string;
   attachmentMaxBytes: number;
   /** A parse that takes longer is abandoned and its worker replaced (pathological MIME). */
   timeoutMs?: number;
@@ -25,55 +30,58 @@ export interface ParsePoolOptions {
 
 const workerFile = fileURLToPath(new URL('./parse-worker.js', import.meta.url));
 
+// Jobs posted to one worker before it answers: the next is waiting in its port when it
+// finishes, so it never idles while the main thread is busy committing.
+const IN_FLIGHT = 2;
+
 export function createParsePool(opts: ParsePoolOptions): ParsePool {
   // Under a TypeScript test runner there is no compiled worker file: parse in this thread.
   if (opts.size <= 0 || !existsSync(workerFile)) {
+    const blobs = new BlobStore(opts.dataDir);
     // One parse at a time: in one thread, interleaving parses only holds more in memory.
     let last: Promise<unknown> = Promise.resolve();
     return {
       workers: 0,
-      parse(raw) {
-        const next = last.then(() => parseMail(raw, { attachmentMaxBytes: opts.attachmentMaxBytes }));
+      parse(rawPath, raw) {
+        const next = last.then(() => parseAndStore(raw ?? blobs.read(rawPath), blobs, opts.attachmentMaxBytes));
         last = next.catch(() => undefined);
         return next;
       },
       close: async () => {},
     };
   }
-  return new WorkerPool(opts.size, opts.attachmentMaxBytes, opts.timeoutMs ?? 120_000);
+  return new WorkerPool(opts);
 }
 
 interface Job {
   id: number;
-  raw: Buffer;
-  resolve: (p: ParsedMail) => void;
+  rawPath: string;
+  resolve: (m: Mail) => void;
   reject: (e: Error) => void;
+  timer: NodeJS.Timeout | null;
 }
 
 interface Slot {
   worker: Worker;
-  job: Job | null;
-  timer: NodeJS.Timeout | null;
+  jobs: Map<number, Job>;
 }
 
 class WorkerPool implements ParsePool {
+  readonly workers: number;
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
   private nextId = 1;
   private closed = false;
 
-  constructor(
-    readonly workers: number,
-    private readonly attachmentMaxBytes: number,
-    private readonly timeoutMs: number,
-  ) {
-    for (let i = 0; i < workers; i++) this.slots.push(this.spawn());
+  constructor(private readonly opts: ParsePoolOptions) {
+    this.workers = opts.size;
+    for (let i = 0; i < opts.size; i++) this.slots.push(this.spawn());
   }
 
-  parse(raw: Buffer): Promise<ParsedMail> {
+  parse(rawPath: string): Promise<Mail> {
     if (this.closed) return Promise.reject(new TicketdError('PARSE', 'parse pool is closed'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, raw, resolve, reject });
+      this.queue.push({ id: this.nextId++, rawPath, resolve, reject, timer: null });
       this.dispatch();
     });
   }
@@ -85,11 +93,14 @@ class WorkerPool implements ParsePool {
   }
 
   private spawn(): Slot {
-    const slot: Slot = { worker: new Worker(workerFile), job: null, timer: null };
-    slot.worker.on('message', (reply: ParseReply) => this.answer(slot, reply));
-    // A crashed worker fails only the parse it had; a fresh one takes its place.
-    slot.worker.on('error', (err) => this.replace(slot, new TicketdError('PARSE', `parse worker crashed: ${err.message}`, { cause: err })));
-    slot.worker.on('exit', (code) => {
+    // A small young generation keeps each worker's footprint down (peak RSS target < 250 MB);
+    // the old generation still has room for a message with a large attachment.
+    const worker = new Worker(workerFile, { resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 512 } });
+    const slot: Slot = { worker, jobs: new Map() };
+    worker.on('message', (reply: ParseReply) => this.answer(slot, reply));
+    // A crashed worker fails only the parses it had; a fresh one takes its place.
+    worker.on('error', (err) => this.replace(slot, new TicketdError('PARSE', `parse worker crashed: ${err.message}`, { cause: err })));
+    worker.on('exit', (code) => {
       if (!this.closed) this.replace(slot, new TicketdError('PARSE', `parse worker exited with code ${code}`));
     });
     return slot;
@@ -97,35 +108,26 @@ class WorkerPool implements ParsePool {
 
   private dispatch(): void {
     for (const slot of this.slots) {
-      if (slot.job || !this.queue.length) continue;
-      const job = this.queue.shift()!;
-      slot.job = job;
-      slot.timer = setTimeout(
-        () => this.replace(slot, new TicketdError('PARSE', `parse took longer than ${this.timeoutMs} ms: abandoned`)),
-        this.timeoutMs,
-      );
-      const req: ParseRequest = { id: job.id, raw: job.raw, attachmentMaxBytes: this.attachmentMaxBytes };
-      slot.worker.postMessage(req);
+      while (slot.jobs.size < IN_FLIGHT && this.queue.length) {
+        const job = this.queue.shift()!;
+        slot.jobs.set(job.id, job);
+        // Generous: the clock starts when the job is posted, possibly behind another one.
+        const timeoutMs = (this.opts.timeoutMs ?? 120_000) * IN_FLIGHT;
+        job.timer = setTimeout(() => this.replace(slot, new TicketdError('PARSE', `parse took longer than ${timeoutMs} ms: abandoned`)), timeoutMs);
+        const req: ParseRequest = { id: job.id, dataDir: this.opts.dataDir, rawPath: job.rawPath, attachmentMaxBytes: this.opts.attachmentMaxBytes };
+        slot.worker.postMessage(req);
+      }
     }
   }
 
   private answer(slot: Slot, reply: ParseReply): void {
-    const job = slot.job;
-    if (!job || job.id !== reply.id) return;
-    this.finish(slot);
-    if (reply.ok) {
-      const parts = reply.parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength));
-      job.resolve({ mail: reply.mail, parts });
-    } else {
-      job.reject(new TicketdError('PARSE', reply.message));
-    }
+    const job = slot.jobs.get(reply.id);
+    if (!job) return;
+    slot.jobs.delete(reply.id);
+    if (job.timer) clearTimeout(job.timer);
+    if (reply.ok) job.resolve(reply.mail);
+    else job.reject(new TicketdError('PARSE', reply.message));
     this.dispatch();
-  }
-
-  private finish(slot: Slot): void {
-    if (slot.timer) clearTimeout(slot.timer);
-    slot.timer = null;
-    slot.job = null;
   }
 
   private replace(slot: Slot, err: Error): void {
@@ -141,9 +143,11 @@ class WorkerPool implements ParsePool {
   }
 
   private async retire(slot: Slot, err: Error): Promise<void> {
-    const job = slot.job;
-    this.finish(slot);
-    job?.reject(err);
+    for (const job of slot.jobs.values()) {
+      if (job.timer) clearTimeout(job.timer);
+      job.reject(err);
+    }
+    slot.jobs.clear();
     slot.worker.removeAllListeners('exit');
     await slot.worker.terminate();
   }

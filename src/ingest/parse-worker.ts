@@ -1,25 +1,31 @@
 import { parentPort } from 'node:worker_threads';
 import { errorMessage } from '../errors.js';
-import { parseMail } from './parse.js';
+import type { Mail } from '../router/types.js';
+import { BlobStore } from './blob-store.js';
+import { parseAndStore } from './parse-store.js';
 
-// One parse worker: receives raw mail, answers with the parsed Mail and attachment parts.
+// One parse worker. It reads the raw mail the ingest pass has already stored, parses it and
+// stores the attachments itself, so only a file name goes in and plain data comes out: the
+// main thread copies no message bytes.
 
 export interface ParseRequest {
   id: number;
-  raw: Uint8Array;
+  dataDir: string;
+  /** Relative to dataDir. */
+  rawPath: string;
   attachmentMaxBytes: number;
 }
 
-export type ParseReply =
-  | { id: number; ok: true; mail: Awaited<ReturnType<typeof parseMail>>['mail']; parts: Uint8Array[] }
-  | { id: number; ok: false; message: string };
+export type ParseReply = { id: number; ok: true; mail: Mail } | { id: number; ok: false; message: string };
+
+const stores = new Map<string, BlobStore>();
 
 parentPort?.on('message', async (req: ParseRequest) => {
   let reply: ParseReply;
   try {
-    const raw = Buffer.from(req.raw.buffer, req.raw.byteOffset, req.raw.byteLength);
-    const { mail, parts } = await parseMail(raw, { attachmentMaxBytes: req.attachmentMaxBytes });
-    reply = { id: req.id, ok: true, mail, parts };
+    let blobs = stores.get(req.dataDir);
+    if (!blobs) stores.set(req.dataDir, (blobs = new BlobStore(req.dataDir)));
+    reply = { id: req.id, ok: true, mail: await parseAndStore(blobs.read(req.rawPath), blobs, req.attachmentMaxBytes) };
   } catch (err) {
     reply = { id: req.id, ok: false, message: errorMessage(err) };
   }

@@ -59,7 +59,11 @@ export async function runDaemon(config: Config, opts: DaemonOptions): Promise<vo
   opts.signal?.addEventListener('abort', () => stop.abort(), { once: true });
 
   const db = openDb(config.database);
-  const pool = createParsePool({ size: config.parse_workers, attachmentMaxBytes: config.limits.attachment_max_bytes });
+  const pool = createParsePool({
+    size: config.parse_workers,
+    dataDir: config.data_dir,
+    attachmentMaxBytes: config.limits.attachment_max_bytes,
+  });
   const ctx: DaemonContext = { config, db, log, signal: stop.signal };
   const pass: PassContext = {
     db,

@@ -1,10 +1,10 @@
 import { errorMessage } from '../errors.js';
 import { sha256Hex } from '../ingest/blob-store.js';
 import { fetchSources, listAfter, markProcessed, type Listed, type OpenFolder } from '../ingest/mailbox.js';
-import type { ParsedMail } from '../ingest/parse.js';
 import type { ParsePool } from '../ingest/parse-pool.js';
 import { rawMessageId } from '../ingest/raw-message-id.js';
 import { checkpointStore } from '../store/checkpoints.js';
+import type { Mail } from '../router/types.js';
 import { journalStore, type JournalRow, type Outcome } from '../store/journal.js';
 import { processParsed, type ProcessContext } from './process-message.js';
 
@@ -26,7 +26,7 @@ type Fetched = Awaited<ReturnType<typeof fetchSources>>[number];
 
 export type PassStats = Record<Outcome, number> & { fetched: number; remarked: number; replayed: number };
 
-const PARSE_AHEAD = (workers: number) => Math.max(2, workers * 2);
+const PARSE_AHEAD = (workers: number) => Math.max(2, workers * 4);
 
 // A batch is also bounded by bytes: a few 30 MB messages must not be held at once.
 const BATCH_BYTES = 64 * 1024 * 1024;
@@ -49,7 +49,7 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
   // first, so their copies in the re-created folder are recognised as duplicates.
   for (const row of journal.orphans(folder.key, folder.uidValidity)) {
     if (ctx.signal?.aborted) return stats;
-    const parsed = await settle(Promise.resolve().then(() => ctx.pool.parse(ctx.blobs.read(row.rawPath))));
+    const parsed = await settle(ctx.pool.parse(row.rawPath));
     count(stats, processParsed(ctx, row.id, parsed).outcome);
     stats.replayed++;
   }
@@ -79,11 +79,11 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
       fetched.length = 0;
       // Parses run a few messages ahead of the commits (enough to keep every worker busy, few
       // enough to bound memory); the commits take them in UID order.
-      const parses: (Promise<ParsedMail | Error> | null)[] = [];
+      const parses: (Promise<Mail | Error> | null)[] = [];
       const startParse = (k: number) => {
         const r = rows[k];
         if (!r || parses[k] !== undefined) return;
-        parses[k] = r.row.outcome === null && r.source ? settle(ctx.pool.parse(r.source)) : null;
+        parses[k] = r.row.outcome === null && r.source ? settle(ctx.pool.parse(r.row.rawPath, r.source)) : null;
         r.source = null; // the pool has it; let it go as soon as the parse does
       };
       const done: JournalRow[] = [];
@@ -155,7 +155,7 @@ function* batches(listed: Listed[], maxCount: number): Generator<Listed[]> {
 }
 
 /** A parse result or the error that stopped it, never a rejected promise left unobserved. */
-function settle(p: Promise<ParsedMail>): Promise<ParsedMail | Error> {
+function settle(p: Promise<Mail>): Promise<Mail | Error> {
   return p.catch((err: unknown) => (err instanceof Error ? err : new Error(errorMessage(err))));
 }
 

@@ -1,7 +1,7 @@
 import type { Config } from '../config/schema.js';
 import { TicketdError } from '../errors.js';
 import { BlobStore } from '../ingest/blob-store.js';
-import { parseMail } from '../ingest/parse.js';
+import { parseAndStore } from '../ingest/parse-store.js';
 import type { Logger } from '../log.js';
 import { openDb, type Db } from '../store/db.js';
 import { journalStore, type JournalRow, type Outcome } from '../store/journal.js';
@@ -58,7 +58,7 @@ export async function reprocess(config: Config, target: ReprocessTarget, opts: R
     const out: Reprocessed[] = [];
     for (const row of rows) {
       const parsed = await Promise.resolve()
-        .then(() => parseMail(ctx.blobs.read(row.rawPath), { attachmentMaxBytes: config.limits.attachment_max_bytes }))
+        .then(() => parseAndStore(ctx.blobs.read(row.rawPath), ctx.blobs, config.limits.attachment_max_bytes))
         .catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
       const applied = processParsed(ctx, row.id, parsed);
       out.push({ journalId: row.id, before: row.outcome, after: applied.outcome, reason: applied.reason, ticketKey: applied.ticketKey });

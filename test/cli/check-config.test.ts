@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { baseConfig, tempDir, ticketd, writeConfig } from './support.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { baseConfig, buildOnce, tempDir, ticketd, writeConfig } from './support.js';
+
+beforeAll(buildOnce, 180_000);
 
 describe('ticketd check-config', () => {
   it('prints an ok summary for a valid config and exits 0', () => {

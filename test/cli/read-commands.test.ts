@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seedStore } from './seed.js';
-import { baseConfig, tempDir, ticketd, writeConfig } from './support.js';
+import { baseConfig, buildOnce, tempDir, ticketd, writeConfig } from './support.js';
+
+beforeAll(buildOnce, 180_000);
 
 // list/show/journal over a store seeded directly (the daemon's end-to-end test is separate).
 

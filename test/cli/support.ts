@@ -1,12 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { buildOnce, cliPath, root as repoRoot } from '../support/build.js';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const cliPath = path.join(repoRoot, 'dist/src/cli/main.js');
+export { buildOnce, cliPath, repoRoot };
 
 export interface CliResult {
   status: number | null;
@@ -14,9 +13,8 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Run the built CLI (`npm test` builds dist/ first) and wait for it. */
+/** Run the built CLI and wait for it; call `buildOnce()` in the file's beforeAll first. */
 export function ticketd(args: string[], env: NodeJS.ProcessEnv = {}, cwd = repoRoot): CliResult {
-  if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run \`npm run build\` first`);
   const r = spawnSync(process.execPath, [cliPath, ...args], {
     cwd,
     encoding: 'utf8',

@@ -1,0 +1,59 @@
+import { explainFile, type Explanation, type Plan } from '../service/explain.js';
+import { action, configFrom, configOption, jsonOption, printJson, type Command } from './common.js';
+import { table } from './format.js';
+
+export function registerExplain(program: Command): void {
+  program
+    .command('explain')
+    .description('what the pipeline would do with one message: each stage, the decision, the plan (writes nothing)')
+    .argument('<file>', 'a raw message (.eml)')
+    .option(...configOption)
+    .option(...jsonOption)
+    .action(
+      action(async (file: string, opts: { config?: string; json?: boolean }) => {
+        const config = configFrom(opts);
+        const result = await explainFile(config, file);
+        if (opts.json) return printJson(result);
+        process.stdout.write(render(result));
+      }),
+    );
+}
+
+function render(x: Explanation): string {
+  const out: string[] = [];
+  out.push(
+    table(
+      ['file', x.file],
+      [
+        ['message-id', x.mail.messageId ?? '(none)'],
+        ['from', x.mail.from ?? '(none)'],
+        ['to', x.mail.recipients.join(', ') || '(none)'],
+        ['subject', x.mail.subject],
+        ['attachments', x.mail.attachments.map((a) => `${a.filename} (${a.size} bytes)${a.note ? ` ${a.note}` : ''}`).join(', ') || '(none)'],
+        ['lookups', x.lookup],
+      ],
+    ),
+  );
+  for (const w of x.mail.warnings) out.push(`warning: ${w}`);
+  out.push('', 'Pipeline');
+  out.push(table(['STAGE', 'RESULT', 'NOTE'], x.trace.map((t) => [t.stage, t.result, t.note ?? ''])));
+  out.push('', `Plan: ${planLine(x.plan)}`);
+  const facts = Object.entries(x.decision).filter(([k]) => k !== 'sender' && k !== 'ticket');
+  if (facts.length) out.push(`Decision: ${facts.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}`);
+  return `${out.join('\n')}\n`;
+}
+
+function planLine(p: Plan): string {
+  switch (p.action) {
+    case 'create':
+      return `create a ${p.typeId} ticket, assignee ${p.assignee ?? '(triage queue)'}, priority ${p.priority}, for ${p.sender.kind} ${p.sender.email}`;
+    case 'append':
+      return `append to ${p.ticket.key} (${p.ticket.status}) as ${p.sender.kind} ${p.sender.email}`;
+    case 'ignore':
+      return `ignore: ${p.reason}${p.ticket ? ` (recorded on ${p.ticket.key})` : ''}`;
+    case 'status-request':
+      return `answer ${p.sender.email} with their open tickets (no ticket)`;
+    case 'refuse':
+      return `refuse ${p.sender.email}: ${p.reason}`;
+  }
+}

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import type { Config } from '../config/schema.js';
+import { TicketdError, errorMessage } from '../errors.js';
+import { parseMail } from '../ingest/parse.js';
+import { runPipeline } from '../router/pipeline.js';
+import type { AttachmentInfo, Decision, LookupPort, Plan, TraceEntry } from '../router/types.js';
+import { createLookup } from '../store/lookup.js';
+import { openDbReadOnly } from '../store/read-only.js';
+
+export type { Plan };
+
+export interface Explanation {
+  file: string;
+  /** Where threading and known-client lookups came from. */
+  lookup: 'database' | 'none (no database yet)';
+  mail: {
+    messageId: string | null;
+    subject: string;
+    from: string | null;
+    recipients: string[];
+    date: string | null;
+    attachments: AttachmentInfo[];
+    warnings: string[];
+  };
+  trace: TraceEntry[];
+  decision: Decision;
+  plan: Plan;
+}
+
+// With no database there is nothing to thread onto and nobody is known yet.
+const emptyLookup: LookupPort = {
+  ticketByKey: () => null,
+  ticketByMessageIds: () => null,
+  isOwnMessageId: () => false,
+  isKnownClient: () => false,
+};
+
+/**
+ * What the daemon would do with one message: parse, run the pipeline, return the trace and
+ * the plan. Writes nothing: the database, when there is one, is opened read-only.
+ */
+export async function explainFile(config: Config, file: string): Promise<Explanation> {
+  let raw: Buffer;
+  try {
+    raw = readFileSync(file);
+  } catch (err) {
+    throw new TicketdError('NOT_FOUND', `cannot read ${file}: ${errorMessage(err)}`, { cause: err });
+  }
+  const { mail } = await parseMail(raw, { attachmentMaxBytes: config.limits.attachment_max_bytes });
+  const db = openDbReadOnly(config.database);
+  try {
+    const result = runPipeline(mail, { config, lookup: db ? createLookup(db) : emptyLookup });
+    return {
+      file,
+      lookup: db ? 'database' : 'none (no database yet)',
+      mail: {
+        messageId: mail.messageId,
+        subject: mail.subject,
+        from: mail.from ? (mail.from.name ? `${mail.from.name} <${mail.from.address}>` : mail.from.address) : null,
+        recipients: mail.recipients,
+        date: mail.date,
+        attachments: mail.attachments,
+        warnings: mail.warnings,
+      },
+      ...result,
+    };
+  } finally {
+    db?.close();
+  }
+}
