@@ -143,7 +143,12 @@ export interface OutboxLoop {
 /** The daemon's delivery loop, beside the mailbox loop: a pass, then sleep until due or woken. */
 export function startOutboxLoop(config: Config, db: Db, log: Logger, { idleMs = 1000 } = {}): OutboxLoop {
   const olog = log.child({ component: 'outbox' });
-  const transport = config.smtp ? createTransport(config.smtp) : undefined;
+  if (!config.smtp) {
+    // Nothing to deliver with: rows are still written and wait for an smtp section.
+    olog.warn('no smtp configured: mail waits in the outbox');
+    return { wake: () => {}, stop: async () => {} };
+  }
+  const transport = createTransport(config.smtp);
   let stopping = false;
   let wakeUp = () => {};
   const done = (async () => {
@@ -164,7 +169,7 @@ export function startOutboxLoop(config: Config, db: Db, log: Logger, { idleMs = 
         };
       });
     }
-    transport?.close();
+    transport.close();
   })();
   return {
     wake: () => wakeUp(),

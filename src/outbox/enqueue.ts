@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/schema.js';
 import type { ChangeHook, MessageSnapshot, TicketChange, TicketSnapshot } from '../service/changes.js';
 import type { Db } from '../store/db.js';
@@ -35,10 +35,15 @@ export interface OutboxHookOptions {
 export function createOutboxHook(config: Config, templates: Templates, opts: OutboxHookOptions = {}): ChangeHook {
   const now = opts.now ?? (() => new Date());
   const brand = brandOf(config);
-  const domain = config.support_address.split('@')[1]!;
   const staffById = new Map(config.staff.map((s) => [s.id, s]));
   const typeById = new Map(config.request_types.map((t) => [t.id, t]));
   const { per_recipient: perRecipient, global } = config.rate_limits;
+  // support@ and support+seo@: mail to ourselves would come straight back in.
+  const [supportLocal, supportDomain] = config.support_address.toLowerCase().split('@') as [string, string];
+  const isOwnAddress = (addr: string): boolean => {
+    const [local = '', dom = ''] = addr.toLowerCase().split('@');
+    return dom === supportDomain && local.split('+')[0] === supportLocal;
+  };
 
   function enqueue<K extends MailKind>(
     db: Db,
@@ -54,13 +59,14 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
     const minutesAgo = (m: number) => new Date(at.getTime() - m * 60_000).toISOString();
     // Rows over a limit are kept as "held" with an event: visible, releasable, never lost.
     let held: string | null = null;
-    if (auto && autoRepliesTo(db, to, minutesAgo(perRecipient.minutes)) >= perRecipient.count)
+    if (isOwnAddress(to)) held = `held back: ${to} is our own support address (a loop in the making)`;
+    else if (auto && autoRepliesTo(db, to, minutesAgo(perRecipient.minutes), perRecipient.count) >= perRecipient.count)
       held = `held back by rate limit: ${perRecipient.count} automatic replies to ${to} in ${perRecipient.minutes} minutes`;
-    else if (mailsSince(db, minutesAgo(global.minutes)) >= global.count)
+    else if (mailsSince(db, minutesAgo(global.minutes), global.count) >= global.count)
       held = `held back by rate limit: ${global.count} mails in ${global.minutes} minutes`;
 
     const mail = templates.render(kind, data);
-    const messageId = `${at.getTime().toString(36)}.${randomBytes(12).toString('base64url')}@${domain}`;
+    const messageId = `${at.getTime().toString(36)}.${randomUUID().replace(/-/g, '')}@${supportDomain}`;
     const id = insertOutbox(db, {
       ...refs,
       kind,

@@ -100,12 +100,14 @@ function prepare(db: Db) {
       `UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ? AND status IN ('failed','held')`,
     ),
     byId: db.prepare<[number], RawRow>(`SELECT * FROM outbox WHERE id = ?`),
-    countTo: db.prepare<[string, string], { n: number }>(
-      `SELECT COUNT(*) AS n FROM outbox WHERE to_addr = ? AND created_at >= ? AND status != 'held'
-         AND json_extract(headers, '$."Auto-Submitted"') = 'auto-replied'`,
+    // Counts stop at the limit: only "has the limit been reached" matters, and a burst must
+    // not make every enqueue scan the whole window.
+    countTo: db.prepare<[string, string, number], { n: number }>(
+      `SELECT COUNT(*) AS n FROM (SELECT 1 FROM outbox WHERE to_addr = ? AND created_at >= ? AND status != 'held'
+         AND json_extract(headers, '$."Auto-Submitted"') = 'auto-replied' ORDER BY created_at LIMIT ?)`,
     ),
-    countAll: db.prepare<[string], { n: number }>(
-      `SELECT COUNT(*) AS n FROM outbox WHERE created_at >= ? AND status != 'held'`,
+    countAll: db.prepare<[string, number], { n: number }>(
+      `SELECT COUNT(*) AS n FROM (SELECT 1 FROM outbox WHERE created_at >= ? AND status != 'held' ORDER BY created_at LIMIT ?)`,
     ),
     event: db.prepare(
       `INSERT INTO events (ticket_id, journal_id, at, actor, via, kind, data)
@@ -144,10 +146,10 @@ export const markFailed = (db: Db, id: number, error: string): void => void st(d
 /** Failed or held → pending now, with a fresh set of attempts. False when not retryable. */
 export const releaseOutbox = (db: Db, id: number, now: string): boolean => st(db).release.run(now, id).changes === 1;
 
-/** Automatic replies (not held) to one address since `since`. */
-export const autoRepliesTo = (db: Db, addr: string, since: string): number => st(db).countTo.get(addr, since)!.n;
-/** Every mail (not held) written since `since`. */
-export const mailsSince = (db: Db, since: string): number => st(db).countAll.get(since)!.n;
+/** Automatic replies (not held) to one address since `since`, counted up to `upTo`. */
+export const autoRepliesTo = (db: Db, addr: string, since: string, upTo: number): number => st(db).countTo.get(addr, since, upTo)!.n;
+/** Every mail (not held) written since `since`, counted up to `upTo`. */
+export const mailsSince = (db: Db, since: string, upTo: number): number => st(db).countAll.get(since, upTo)!.n;
 
 export function listOutbox(db: Db, statuses: OutboxStatus[]): OutboxRow[] {
   const marks = statuses.map(() => '?').join(',');

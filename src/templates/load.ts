@@ -108,10 +108,12 @@ function checkEnv(): typeof Handlebars {
 }
 
 /** Every problem with the templates in config.templates_dir, each naming its file. */
-export function checkTemplates(config: Config): string[] {
+export const checkTemplates = (config: Config): string[] => inspect(config).problems;
+
+function inspect(config: Config): { problems: string[]; compiled: Compiled | null } {
   const problems: string[] = [];
   const compiled = compileDir(templatesDirOf(config), problems);
-  if (!compiled) return problems;
+  if (!compiled) return { problems, compiled };
   const brand = brandOf(config);
   const samples = sampleData(brand);
   const blank = Object.fromEntries(partialNames.map((n) => [n, () => '']));
@@ -140,14 +142,13 @@ export function checkTemplates(config: Config): string[] {
         problems.push(`${part.file}: subject must carry [{{key}}] so replies find the ticket`);
     }
   }
-  return problems;
+  return { problems, compiled };
 }
 
 /** Compile and check the templates; throws ConfigError listing every problem. */
 export function loadTemplates(config: Config): Templates {
-  const problems = checkTemplates(config);
-  const compiled = problems.length ? null : compileDir(templatesDirOf(config), problems);
-  if (!compiled) throw new ConfigError(problems);
+  const { problems, compiled } = inspect(config);
+  if (problems.length || !compiled) throw new ConfigError(problems);
   return {
     render(kind, data) {
       const k = compiled.kinds[kind];

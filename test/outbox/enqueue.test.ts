@@ -123,6 +123,16 @@ describe('outbox enqueue hook', () => {
     expect(events(db)).toHaveLength(3);
   });
 
+  it('never sends to our own support address: such a mail is held with an event', () => {
+    const { db, hook } = setup();
+    const t = makeTicket(db, { clientEmail: 'Support+SEO@agency.example', assignee: null, typeId: 'triage' });
+    hook(db, { kind: 'ticket-created', ticket: t, message: clientMessage(t) });
+    expect(rows(db).map((r) => [r.kind, r.status, r.lastError])).toEqual([
+      ['ack', 'held', 'held back: Support+SEO@agency.example is our own support address (a loop in the making)'],
+    ]);
+    expect(events(db).map((e) => e.kind)).toEqual(['mail_held']);
+  });
+
   it('writes inside the caller transaction: a rollback leaves no mail behind', () => {
     const { db, hook } = setup();
     const t = makeTicket(db);
