@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,7 +15,7 @@ import { printReport, type Report } from './report.js';
 import { storeFacts } from './store-facts.js';
 import { summarizeDir } from './profile-summary.js';
 
-// npm run bench [-- --count N] [--seed S] [--keep] [--cpu-prof] [--parse-workers N] [--window W] [--batch B]
+// npm run bench [-- --count N] [--seed S] [--repeat R] [--keep] [--cpu-prof] [--parse-workers N] [--window W] [--batch B]
 // Figures only; nothing here passes or fails. Every phase runs in its own child process.
 
 const { values: flags } = parseArgs({
@@ -28,14 +28,19 @@ const { values: flags } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     // Override the config's parse_workers (0 = parse on the main thread) to compare.
     'parse-workers': { type: 'string' },
+    // Run each measured pair (baseline + ingest, nodemailer + drain) this many times, back to
+    // back, over the one appended mailbox: on a shared machine the best of a few is steadier.
+    repeat: { type: 'string', default: process.env.BENCH_REPEAT ?? '1' },
   },
 });
 
 const count = Number(flags.count);
 const seed = Number(flags.seed);
 const batch = Number(flags.batch);
-if (!Number.isInteger(count) || count < 1 || !Number.isInteger(seed) || !Number.isInteger(batch) || batch < 1) {
-  process.stderr.write('usage: bench [--count N] [--seed S] [--window W] [--batch B] [--parse-workers N] [--keep] [--cpu-prof]\n');
+const repeat = Number(flags.repeat);
+const positive = (n: number): boolean => Number.isInteger(n) && n >= 1;
+if (!positive(count) || !Number.isInteger(seed) || !positive(batch) || !positive(repeat)) {
+  process.stderr.write('usage: bench [--count N] [--seed S] [--repeat R] [--window W] [--batch B] [--parse-workers N] [--keep] [--cpu-prof]\n');
   process.exit(2);
 }
 
@@ -47,9 +52,11 @@ const logs = path.join(work, 'logs');
 mkdirSync(logs);
 const log = (phase: string): string => path.join(logs, `${phase}.log`);
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
+const profRoot = path.join(work, 'prof');
 /** With --cpu-prof: node flags that profile a phase into work/prof/PHASE (every thread). */
-const prof = (phase: string): string[] =>
-  flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.join(work, 'prof', phase)}`] : [];
+const prof = (phase: string): string[] => (flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profRoot, phase)}`] : []);
+/** Phase names carry the round when there are several. */
+const round = (phase: string, i: number): string => (repeat > 1 ? `${phase}-${i}` : phase);
 
 let dovecot: BenchDovecot | null = null;
 let keep = flags.keep;
@@ -72,7 +79,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 async function main(): Promise<Report> {
-  const report: Report = { count, seed, notes: [], loadBefore: os.loadavg() };
+  const report: Report = { count, seed, notes: [], loadBefore: os.loadavg(), baseline: [], ingest: [], nodemailer: [], drain: [] };
   say(`bench: ${count} mails, seed ${seed}, work dir ${work}`);
   dovecot = startDovecot(path.join(work, 'dc'));
   const imap = { port: dovecot.imapPort, user: 'bench', password: dovecot.password };
@@ -90,32 +97,48 @@ async function main(): Promise<Report> {
   report.fetchOnly = { ...fetchOnly.value, maxRss: fetchOnly.maxRss, cpuSeconds: fetchOnly.cpuSeconds };
   say(`fetch only: ${fmtRate(fetchOnly.value)}`);
 
-  const baseline = await runPhase<Timed & { attachments: number }>('baseline', { imap, batch }, log('baseline'), prof('baseline'));
-  report.baseline = { ...baseline.value, maxRss: baseline.maxRss, cpuSeconds: baseline.cpuSeconds };
-  say(`baseline fetch+simpleParser: ${fmtRate(baseline.value)}, peak RSS ${mb(baseline.maxRss)} MB`);
+  const ingestConfig = (i: number) => {
+    const dir = path.join(work, `ticketd-${i}`);
+    const data = benchConfigData({
+      database: path.join(dir, 'ticketd.sqlite'),
+      dataDir: path.join(dir, 'data'),
+      imapPort: imap.port,
+      user: imap.user,
+      password: imap.password,
+    });
+    if (flags['parse-workers'] !== undefined) data.parse_workers = Number(flags['parse-workers']);
+    return data;
+  };
+  report.parseWorkers = parseConfig(ingestConfig(1), work, {}).parse_workers;
+  let database: string | null = null;
+  for (let i = 1; i <= repeat; i++) {
+    // Baseline first, then ticketd: each reads the mailbox afresh (by UID; \Seen changes nothing).
+    const baseline = await runPhase<Timed & { attachments: number }>('baseline', { imap, batch }, log(round('baseline', i)), prof(round('baseline', i)));
+    report.baseline.push({ ...baseline.value, maxRss: baseline.maxRss, cpuSeconds: baseline.cpuSeconds });
+    say(`baseline fetch+simpleParser: ${fmtRate(baseline.value)}, peak RSS ${mb(baseline.maxRss)} MB`);
 
-  const database = path.join(work, 'ticketd', 'ticketd.sqlite');
-  const dataDir = path.join(work, 'ticketd', 'data');
-  const ingestConfig = benchConfigData({ database, dataDir, imapPort: imap.port, user: imap.user, password: imap.password });
-  if (flags['parse-workers'] !== undefined) ingestConfig.parse_workers = Number(flags['parse-workers']);
-  report.parseWorkers = parseConfig(ingestConfig, work, {}).parse_workers;
-  try {
-    const ingest = await runPhase<IngestResult>('ingest', { configData: ingestConfig, baseDir: work }, log('ingest'), prof('ingest'));
-    const facts = storeFacts(database);
-    report.ingest = { count: facts.journal, seconds: ingest.value.seconds, maxRss: ingest.maxRss, cpuSeconds: ingest.cpuSeconds, facts };
-    say(`ticketd ingest: ${fmtRate(report.ingest)}, peak RSS ${mb(ingest.maxRss)} MB`);
-  } catch (err) {
-    report.notes.push(`ticketd ingest not measured: ${firstLine(err)}`);
-    say(`ticketd ingest: not measured (${firstLine(err)})`);
+    const configData = ingestConfig(i);
+    try {
+      const ingest = await runPhase<IngestResult>('ingest', { configData, baseDir: work }, log(round('ingest', i)), prof(round('ingest', i)));
+      database = String(configData.database);
+      const facts = storeFacts(database);
+      report.ingest.push({ count: facts.journal, seconds: ingest.value.seconds, maxRss: ingest.maxRss, cpuSeconds: ingest.cpuSeconds, facts });
+      say(`ticketd ingest: ${fmtRate(report.ingest.at(-1)!)}, peak RSS ${mb(ingest.maxRss)} MB`);
+    } catch (err) {
+      report.notes.push(`ticketd ingest not measured: ${firstLine(err)}`);
+      say(`ticketd ingest: not measured (${firstLine(err)})`);
+      break;
+    }
   }
 
   // Both senders send what the ingest pass enqueued; without it there is nothing to compare.
-  if (report.ingest && Object.values(report.ingest.facts.outboxByKind).some((n) => n > 0)) await delivery(report, database, work);
+  const facts = report.ingest.at(-1)?.facts;
+  if (database && facts && Object.values(facts.outboxByKind).some((n) => n > 0)) await delivery(report, database);
   else report.notes.push('delivery not measured: the ingest pass left no mail in the outbox');
   return report;
 }
 
-async function delivery(report: Report, database: string, baseDir: string): Promise<void> {
+async function delivery(report: Report, database: string): Promise<void> {
   const sink = spawnPhase('smtp-sink', log('smtp-sink'));
   try {
     const port = await new Promise<number>((resolve, reject) => {
@@ -124,25 +147,38 @@ async function delivery(report: Report, database: string, baseDir: string): Prom
       sink.send({ args: {} });
     });
     // The drain never opens the mailbox; the config only needs to be valid.
-    const cfg = benchConfigData({ database, dataDir: path.join(baseDir, 'ticketd', 'data'), imapPort: 1, user: 'bench', password: 'x', smtpPort: port });
-    const smtp = parseConfig(cfg, baseDir, {}).smtp!;
+    const drainConfig = (db: string) =>
+      benchConfigData({ database: db, dataDir: path.join(path.dirname(db), 'data'), imapPort: 1, user: 'bench', password: 'x', smtpPort: port });
+    const smtp = parseConfig(drainConfig(database), work, {}).smtp!;
 
-    const send = await runPhase<Timed & { failed: number }>(
-      'nodemailer-send',
-      { smtpPort: port, from: smtp.from, poolSize: smtp.pool_size, database } satisfies SendArgs,
-      log('nodemailer-send'),
-      prof('nodemailer-send'),
-    );
-    report.nodemailer = { ...send.value, maxRss: send.maxRss, cpuSeconds: send.cpuSeconds };
-    say(`nodemailer pooled send, pool ${smtp.pool_size}: ${fmtRate(send.value)}${send.value.failed ? `, ${send.value.failed} failed` : ''}`);
+    for (let i = 1; i <= repeat; i++) {
+      const send = await runPhase<Timed & { failed: number }>(
+        'nodemailer-send',
+        { smtpPort: port, from: smtp.from, poolSize: smtp.pool_size, database } satisfies SendArgs,
+        log(round('nodemailer-send', i)),
+        prof(round('nodemailer-send', i)),
+      );
+      report.nodemailer.push({ ...send.value, maxRss: send.maxRss, cpuSeconds: send.cpuSeconds });
+      say(`nodemailer pooled send, pool ${smtp.pool_size}: ${fmtRate(send.value)}${send.value.failed ? `, ${send.value.failed} failed` : ''}`);
 
-    try {
-      const drain = await runPhase<Timed & { pendingBefore: number; sent: number; retried: number; failed: number }>('drain', { configData: cfg, baseDir }, log('drain'), prof('drain'));
-      report.drain = { ...drain.value, maxRss: drain.maxRss, cpuSeconds: drain.cpuSeconds };
-      say(`ticketd drainOutbox: ${fmtRate(drain.value)} (pending before ${drain.value.pendingBefore}, retried ${drain.value.retried}, failed ${drain.value.failed})`);
-    } catch (err) {
-      report.notes.push(`ticketd delivery not measured: ${firstLine(err)}`);
-      say(`ticketd drainOutbox: not measured (${firstLine(err)})`);
+      // Each drain gets its own copy of the store, every row still pending.
+      const copy = path.join(path.dirname(database), `drain-${i}.sqlite`);
+      copyFileSync(database, copy);
+      if (existsSync(`${database}-wal`)) copyFileSync(`${database}-wal`, `${copy}-wal`);
+      try {
+        const drain = await runPhase<Timed & { pendingBefore: number; sent: number; retried: number; failed: number }>(
+          'drain',
+          { configData: drainConfig(copy), baseDir: work },
+          log(round('drain', i)),
+          prof(round('drain', i)),
+        );
+        report.drain.push({ ...drain.value, maxRss: drain.maxRss, cpuSeconds: drain.cpuSeconds });
+        say(`ticketd drainOutbox: ${fmtRate(drain.value)} (pending before ${drain.value.pendingBefore}, retried ${drain.value.retried}, failed ${drain.value.failed})`);
+      } catch (err) {
+        report.notes.push(`ticketd delivery not measured: ${firstLine(err)}`);
+        say(`ticketd drainOutbox: not measured (${firstLine(err)})`);
+        break;
+      }
     }
 
     const result = await new Promise<ChildMessage>((resolve, reject) => {
@@ -163,12 +199,9 @@ const firstLine = (err: unknown): string => (err instanceof Error ? err.message 
 main()
   .then((report) => {
     printReport(report);
-    if (flags['cpu-prof']) {
+    if (flags['cpu-prof'] && existsSync(profRoot)) {
       keep = true;
-      for (const phase of ['baseline', 'ingest', 'nodemailer-send', 'drain']) {
-        const dir = path.join(work, 'prof', phase);
-        if (existsSync(dir)) say(`\n-- CPU profile: ${phase} (${dir})\n${summarizeDir(dir)}`);
-      }
+      for (const phase of readdirSync(profRoot).sort()) say(`\n-- CPU profile: ${phase}\n${summarizeDir(path.join(profRoot, phase))}`);
     }
     if (keep) say(`\nwork dir kept: ${work}`);
   })
