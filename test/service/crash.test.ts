@@ -99,6 +99,11 @@ describe('crash safety of the real daemon', () => {
     expect(journal.map((r) => r.uid)).toEqual(Array.from({ length: N }, (_, i) => i + 1));
     expect(journal.filter((r) => r.outcome !== 'created' || r.server_marked !== 1)).toEqual([]);
     expect(query<{ n: number }>(dbFile, `SELECT COUNT(*) AS n FROM events WHERE kind = 'created'`)[0]!.n).toBe(N);
+    // The outbox rows commit with the ticket: one acknowledgement per ticket (sent, pending
+    // or held by the rate limit), never two.
+    const acks = query<{ n: number }>(dbFile, `SELECT COUNT(*) AS n FROM outbox WHERE kind = 'ack' GROUP BY ticket_id`);
+    expect(acks).toHaveLength(N);
+    expect(acks.every((a) => a.n === 1)).toBe(true);
     expect((await listFolder(dovecot, user)).filter((m) => !m.seen)).toEqual([]);
     // The kills really landed mid-batch, not all before or after the work.
     expect(kills.some((k) => k > 0 && k < N)).toBe(true);

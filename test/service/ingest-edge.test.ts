@@ -61,6 +61,12 @@ describe('ingest edge cases through Dovecot', () => {
     expect(await listFolder(dovecot, user)).toEqual([]);
     expect((await listFolder(dovecot, user, 'Processed')).map((m) => m.subject)).toEqual(['Refund please', 'Hello']);
     expect(journal(config).map((r) => [r.outcome, r.server_marked])).toEqual([['created', 1], ['created', 1]]);
+    // A crash after the MOVE but before the journal noted it: the next pass finds the UIDs
+    // gone, counts them as marked and changes nothing else.
+    readDb(config, (db) => db.prepare('UPDATE journal SET server_marked = 0').run());
+    await runOnce(config);
+    expect(journal(config).map((r) => [r.outcome, r.server_marked])).toEqual([['created', 1], ['created', 1]]);
+    expect(tickets(config)).toHaveLength(2);
   });
 
   it('malformed MIME, an unknown charset, a 30 MB attachment and an empty message are ticketed or journaled with a reason', async () => {
