@@ -68,8 +68,14 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
     p.catch(() => undefined); // observed below; never an unhandled rejection meanwhile
     return p;
   };
-  // The next batch is fetched while this one is parsed and committed (IMAP and CPU overlap).
+  const mark = async (rows: JournalRow[]) => {
+    if (await markProcessed(folder.client, settings, rows.map((r) => r.uid))) journal.markServer(rows.map((r) => r.id));
+    else log.warn({ count: rows.length }, 'could not mark processed messages on the server; will retry');
+  };
+  // The next batch is fetched while this one is parsed and committed, and a batch is marked
+  // while the next one's first parses run: IMAP round trips overlap the CPU work.
   let next: Promise<Fetched[]> | null = listed.length ? fetch(0) : null;
+  let marking: Promise<void> | null = null;
   try {
     for (let b = 0; b < listed.length && !ctx.signal?.aborted; b++) {
       const fetched = await next!;
@@ -86,6 +92,9 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
         parses[k] = r.row.outcome === null && r.source ? settle(ctx.pool.parse(r.row.rawPath, r.source)) : null;
         r.source = null; // the pool has it; let it go as soon as the parse does
       };
+      for (let k = 0; k < PARSE_AHEAD(ctx.pool.workers); k++) startParse(k);
+      if (marking) await marking;
+      marking = null;
       const done: JournalRow[] = [];
       for (let i = 0; i < rows.length; i++) {
         if (ctx.signal?.aborted) break;
@@ -106,19 +115,27 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
         done.push(row);
       }
       if (done.length) {
-        if (await markProcessed(folder.client, settings, done.map((r) => r.uid))) journal.markServer(done.map((r) => r.id));
-        else log.warn({ count: done.length }, 'could not mark processed messages on the server; will retry');
+        marking = mark(done);
+        marking.catch(() => undefined); // awaited with the next batch or below
       }
     }
+    if (marking) await marking;
+    marking = null;
   } finally {
-    // Never leave a fetch running on the connection after the mailbox lock is released.
+    // Never leave a command running on the connection after the mailbox lock is released.
+    if (marking) await marking.catch(() => undefined);
     if (next) await next.catch(() => undefined);
   }
   return stats;
 }
 
 /** Raw bytes to the blob store, then every row of the batch in one small commit. */
-function journalFirst(ctx: PassContext, journal: ReturnType<typeof journalStore>, folder: OpenFolder, fetched: Fetched[]): { row: JournalRow; source: Buffer }[] {
+function journalFirst(
+  ctx: PassContext,
+  journal: ReturnType<typeof journalStore>,
+  folder: OpenFolder,
+  fetched: Fetched[],
+): { row: JournalRow; source: Buffer }[] {
   const stored = fetched.map(({ uid, source }) => {
     const blob = ctx.blobs.put('raw', source, sha256Hex(source));
     return { uid, source, blob, messageId: rawMessageId(source) };
