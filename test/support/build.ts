@@ -24,7 +24,8 @@ function newestSource(dir: string): number {
 
 const fresh = (): boolean => {
   try {
-    return statSync(stamp).mtimeMs >= newestSource(path.join(root, 'src'));
+    const built = statSync(stamp).mtimeMs;
+    return ['src', 'test', 'bench', 'scripts'].every((d) => built >= newestSource(path.join(root, d)));
   } catch {
     return false;
   }
