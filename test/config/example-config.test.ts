@@ -32,6 +32,9 @@ describe('config/ticketd.example.yaml', () => {
     ['tech → joe, urgent', { Subject: 'Website down!!' }, 'tech', 'joe', 'urgent'],
     ['facebook → lindsey', { Subject: 'Facebook page admin access' }, 'facebook', 'lindsey', 'normal'],
     ['SEO plus address before keywords', { To: 'support+seo@example.com', Subject: 'Invoice for the listing work' }, 'seo', 'seth', 'normal'],
+    ['billing subject before tech words in the body', { Subject: 'Autopay billing failed' }, 'billing', 'dennis', 'normal', 'The portal showed error 502 when I retried.'],
+    ['a 404 phone area code is not a tech ticket', { Subject: 'Hello from the new owner' }, 'triage', null, 'normal', 'Call me any time: (404) 555-0142.'],
+    ['a 404 error is', { Subject: 'Problem' }, 'tech', 'joe', 'normal', 'Our menu link gives a 404 not found page.'],
     ['unmatched → triage, unassigned', { Subject: 'Hello from the new owner' }, 'triage', null, 'normal', 'We took over the bakery last month.'],
   ])('routes %s', async (_n, headers, typeId, assignee, priority, body?: string) => {
     expect(await route(headers, body)).toMatchObject({ action: 'create', typeId, assignee, priority });

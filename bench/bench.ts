@@ -1,0 +1,213 @@
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { liveChildren, runPhase, spawnPhase, stopChild, type ChildMessage } from './child.js';
+import { parseConfig } from '../src/config/load.js';
+import { benchConfigData, SUPPORT_ADDRESS } from './config.js';
+import { startDovecot, stopDovecot, type BenchDovecot } from './dovecot.js';
+import { DEFAULT_SEED } from './generate.js';
+import type { AppendArgs } from './phases/append.js';
+import type { IngestResult } from './phases/ingest.js';
+import type { SendArgs } from './phases/nodemailer-send.js';
+import type { MailboxSummary, Timed } from './types.js';
+import { printReport, type Report } from './report.js';
+import { storeFacts } from './store-facts.js';
+import { summarizeDir } from './profile-summary.js';
+
+// npm run bench [-- --count N] [--seed S] [--repeat R] [--keep] [--cpu-prof] [--parse-workers N] [--window W] [--batch B]
+// Figures only; nothing here passes or fails. Every phase runs in its own child process.
+
+const { values: flags } = parseArgs({
+  options: {
+    count: { type: 'string', default: process.env.BENCH_COUNT ?? '2000' },
+    seed: { type: 'string', default: process.env.BENCH_SEED ?? String(DEFAULT_SEED) },
+    window: { type: 'string', default: '8' },
+    batch: { type: 'string', default: '100' },
+    keep: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
+    // Override the config's parse_workers (0 = parse on the main thread) to compare.
+    'parse-workers': { type: 'string' },
+    // Run each measured pair (baseline + ingest, nodemailer + drain) this many times, back to
+    // back, over the one appended mailbox: on a shared machine the best of a few is steadier.
+    repeat: { type: 'string', default: process.env.BENCH_REPEAT ?? '1' },
+  },
+});
+
+const count = Number(flags.count);
+const seed = Number(flags.seed);
+const batch = Number(flags.batch);
+const repeat = Number(flags.repeat);
+const positive = (n: number): boolean => Number.isInteger(n) && n >= 1;
+if (!positive(count) || !Number.isInteger(seed) || !positive(batch) || !positive(repeat)) {
+  process.stderr.write('usage: bench [--count N] [--seed S] [--repeat R] [--window W] [--batch B] [--parse-workers N] [--keep] [--cpu-prof]\n');
+  process.exit(2);
+}
+
+// /tmp keeps Dovecot's socket paths short.
+const work = mkdtempSync(path.join(os.tmpdir(), 'tkb-'));
+// Dovecot's mail processes run as nobody when we are root and must pass through this dir.
+chmodSync(work, 0o711);
+const logs = path.join(work, 'logs');
+mkdirSync(logs);
+const log = (phase: string): string => path.join(logs, `${phase}.log`);
+const say = (line: string): void => void process.stdout.write(`${line}\n`);
+const profRoot = path.join(work, 'prof');
+/** With --cpu-prof: node flags that profile a phase into work/prof/PHASE (every thread). */
+const prof = (phase: string): string[] => (flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profRoot, phase)}`] : []);
+/** Phase names carry the round when there are several. */
+const round = (phase: string, i: number): string => (repeat > 1 ? `${phase}-${i}` : phase);
+
+let dovecot: BenchDovecot | null = null;
+let keep = flags.keep;
+
+function cleanup(): void {
+  for (const child of liveChildren) child.kill('SIGTERM');
+  if (dovecot) stopDovecot(dovecot);
+  dovecot = null;
+  if (!keep) rmSync(work, { recursive: true, force: true });
+}
+
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => {
+    process.stderr.write(`\nbench: ${sig}, stopping children and Dovecot\n`);
+    keep = true;
+    cleanup();
+    process.stderr.write(`bench: logs kept in ${logs}\n`);
+    process.exit(130);
+  });
+}
+
+async function main(): Promise<Report> {
+  const report: Report = { count, seed, notes: [], loadBefore: os.loadavg(), baseline: [], ingest: [], nodemailer: [], drain: [] };
+  say(`bench: ${count} mails, seed ${seed}, work dir ${work}`);
+  dovecot = startDovecot(path.join(work, 'dc'));
+  const imap = { port: dovecot.imapPort, user: 'bench', password: dovecot.password };
+  say(`bench: Dovecot pid ${dovecot.pid} on 127.0.0.1:${dovecot.imapPort}`);
+
+  const append = await runPhase<Timed & { summary: MailboxSummary; generateSeconds: number }>(
+    'append',
+    { imap, count, seed, supportAddress: SUPPORT_ADDRESS, window: Number(flags.window) } satisfies AppendArgs,
+    log('append'),
+  );
+  report.append = { ...append.value, cpuSeconds: append.cpuSeconds };
+  say(`append: ${fmtRate(append.value)} (${mb(append.value.summary.bytes)} MB; generated in ${append.value.generateSeconds.toFixed(1)} s)`);
+
+  const fetchOnly = await runPhase<Timed & { bytes: number }>('fetch-only', { imap, batch }, log('fetch-only'));
+  report.fetchOnly = { ...fetchOnly.value, maxRss: fetchOnly.maxRss, cpuSeconds: fetchOnly.cpuSeconds };
+  say(`fetch only: ${fmtRate(fetchOnly.value)}`);
+
+  const ingestConfig = (i: number) => {
+    const dir = path.join(work, `ticketd-${i}`);
+    const data = benchConfigData({
+      database: path.join(dir, 'ticketd.sqlite'),
+      dataDir: path.join(dir, 'data'),
+      imapPort: imap.port,
+      user: imap.user,
+      password: imap.password,
+    });
+    if (flags['parse-workers'] !== undefined) data.parse_workers = Number(flags['parse-workers']);
+    return data;
+  };
+  report.parseWorkers = parseConfig(ingestConfig(1), work, {}).parse_workers;
+  let database: string | null = null;
+  for (let i = 1; i <= repeat; i++) {
+    // Baseline first, then ticketd: each reads the mailbox afresh (by UID; \Seen changes nothing).
+    const baseline = await runPhase<Timed & { attachments: number }>('baseline', { imap, batch }, log(round('baseline', i)), prof(round('baseline', i)));
+    report.baseline.push({ ...baseline.value, maxRss: baseline.maxRss, cpuSeconds: baseline.cpuSeconds });
+    say(`baseline fetch+simpleParser: ${fmtRate(baseline.value)}, peak RSS ${mb(baseline.maxRss)} MB`);
+
+    const configData = ingestConfig(i);
+    try {
+      const ingest = await runPhase<IngestResult>('ingest', { configData, baseDir: work }, log(round('ingest', i)), prof(round('ingest', i)));
+      database = String(configData.database);
+      const facts = storeFacts(database);
+      report.ingest.push({ count: facts.journal, seconds: ingest.value.seconds, maxRss: ingest.maxRss, cpuSeconds: ingest.cpuSeconds, facts });
+      say(`ticketd ingest: ${fmtRate(report.ingest.at(-1)!)}, peak RSS ${mb(ingest.maxRss)} MB`);
+    } catch (err) {
+      report.notes.push(`ticketd ingest not measured: ${firstLine(err)}`);
+      say(`ticketd ingest: not measured (${firstLine(err)})`);
+      break;
+    }
+  }
+
+  // Both senders send what the ingest pass enqueued; without it there is nothing to compare.
+  const facts = report.ingest.at(-1)?.facts;
+  if (database && facts && Object.values(facts.outboxByKind).some((n) => n > 0)) await delivery(report, database);
+  else report.notes.push('delivery not measured: the ingest pass left no mail in the outbox');
+  return report;
+}
+
+async function delivery(report: Report, database: string): Promise<void> {
+  const sink = spawnPhase('smtp-sink', log('smtp-sink'));
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      sink.once('message', (m: ChildMessage) => ('ready' in m ? resolve(m.port) : reject(new Error('smtp sink did not start'))));
+      sink.once('exit', () => reject(new Error('smtp sink exited')));
+      sink.send({ args: {} });
+    });
+    // The drain never opens the mailbox; the config only needs to be valid.
+    const drainConfig = (db: string) =>
+      benchConfigData({ database: db, dataDir: path.join(path.dirname(db), 'data'), imapPort: 1, user: 'bench', password: 'x', smtpPort: port });
+    const smtp = parseConfig(drainConfig(database), work, {}).smtp!;
+
+    for (let i = 1; i <= repeat; i++) {
+      const send = await runPhase<Timed & { failed: number }>(
+        'nodemailer-send',
+        { smtpPort: port, from: smtp.from, poolSize: smtp.pool_size, database } satisfies SendArgs,
+        log(round('nodemailer-send', i)),
+        prof(round('nodemailer-send', i)),
+      );
+      report.nodemailer.push({ ...send.value, maxRss: send.maxRss, cpuSeconds: send.cpuSeconds });
+      say(`nodemailer pooled send, pool ${smtp.pool_size}: ${fmtRate(send.value)}${send.value.failed ? `, ${send.value.failed} failed` : ''}`);
+
+      // Each drain gets its own copy of the store, every row still pending.
+      const copy = path.join(path.dirname(database), `drain-${i}.sqlite`);
+      copyFileSync(database, copy);
+      if (existsSync(`${database}-wal`)) copyFileSync(`${database}-wal`, `${copy}-wal`);
+      try {
+        const drain = await runPhase<Timed & { pendingBefore: number; sent: number; retried: number; failed: number }>(
+          'drain',
+          { configData: drainConfig(copy), baseDir: work },
+          log(round('drain', i)),
+          prof(round('drain', i)),
+        );
+        report.drain.push({ ...drain.value, maxRss: drain.maxRss, cpuSeconds: drain.cpuSeconds });
+        say(`ticketd drainOutbox: ${fmtRate(drain.value)} (pending before ${drain.value.pendingBefore}, retried ${drain.value.retried}, failed ${drain.value.failed})`);
+      } catch (err) {
+        report.notes.push(`ticketd delivery not measured: ${firstLine(err)}`);
+        say(`ticketd drainOutbox: not measured (${firstLine(err)})`);
+        break;
+      }
+    }
+
+    const result = await new Promise<ChildMessage>((resolve, reject) => {
+      sink.once('message', (m: ChildMessage) => resolve(m));
+      sink.once('exit', () => reject(new Error('smtp sink exited before reporting')));
+      sink.send({ stop: true });
+    });
+    if ('ok' in result && result.ok) report.sinkReceived = (result.value as { received: number }).received;
+  } finally {
+    await stopChild(sink, 1000);
+  }
+}
+
+const fmtRate = (t: Timed): string => `${t.count} msgs in ${t.seconds.toFixed(2)} s = ${(t.count / t.seconds).toFixed(0)} msgs/s`;
+const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(0);
+const firstLine = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
+
+main()
+  .then((report) => {
+    printReport(report);
+    if (flags['cpu-prof'] && existsSync(profRoot)) {
+      keep = true;
+      for (const phase of readdirSync(profRoot).sort()) say(`\n-- CPU profile: ${phase}\n${summarizeDir(path.join(profRoot, phase))}`);
+    }
+    if (keep) say(`\nwork dir kept: ${work}`);
+  })
+  .catch((err: unknown) => {
+    keep = true;
+    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\nlogs kept in ${logs}\n`);
+    process.exitCode = 1;
+  })
+  .finally(cleanup);
