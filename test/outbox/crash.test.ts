@@ -88,7 +88,9 @@ describe('delivery crash', () => {
       if (Date.now() > deadline) throw new Error('outbox not drained after restart');
       await new Promise((r) => setTimeout(r, 50));
     }
+    const secondExit = new Promise((r) => second.once('exit', r));
     second.kill('SIGTERM');
+    await secondExit;
 
     const received = smtp.received.map((r) => r.messageId);
     expect(new Set(received)).toEqual(new Set(all));

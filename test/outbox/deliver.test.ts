@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/schema.js';
 import { createLogger } from '../../src/log.js';
 import { drainOutbox, startOutboxLoop } from '../../src/outbox/deliver.js';
@@ -44,6 +44,7 @@ beforeEach(async () => {
   db = openDb(config.database);
   hook = createOutboxHook(config, loadTemplates(config));
 });
+afterEach(() => db.close());
 
 /** A new ticket from a client: an acknowledgement and an assignment notice in the outbox. */
 function newTicket(clientEmail = 'dana@bakery.example') {

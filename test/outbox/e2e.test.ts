@@ -192,8 +192,11 @@ describe('replies through Dovecot and SMTP', () => {
     ]);
     await smtp.up();
     await runOnce(config);
-    await runOnce(config);
     expect(smtp.received.map((r) => r.to[0]).sort()).toEqual(['dana@bakery.example', 'olivia@agency.example']);
+    expect(outbox(config).map((r) => r.status)).toEqual(['sent', 'sent']);
+    // Nothing is sent twice by a later pass.
+    await runOnce(config);
+    expect(smtp.received).toHaveLength(2);
   });
 
   it('the running daemon delivers beside the mailbox loop and stops on its signal', async () => {
