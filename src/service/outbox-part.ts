@@ -18,7 +18,8 @@ export function outboxPart(config: Config): DaemonPart {
     // New rows were just committed: deliver now rather than at the next idle tick.
     afterPass: () => wake(),
     async once(ctx) {
-      await drainOutbox(ctx.config, ctx.db, ctx.log);
+      // SIGTERM stops taking new mail; against a dead server a full drain could take hours.
+      await drainOutbox(ctx.config, ctx.db, ctx.log, { shouldStop: () => ctx.signal.aborted });
     },
     async run(ctx) {
       const loop = startOutboxLoop(ctx.config, ctx.db, ctx.log);
