@@ -24,7 +24,12 @@ export function outboxPart(config: Config): DaemonPart {
     async run(ctx) {
       const loop = startOutboxLoop(ctx.config, ctx.db, ctx.log);
       wake = loop.wake;
-      if (!ctx.signal.aborted) await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
+      const aborted = new Promise((resolve) => {
+        if (ctx.signal.aborted) resolve(undefined);
+        else ctx.signal.addEventListener('abort', resolve, { once: true });
+      });
+      // A loop that had to stop (accepted mail not marked sent) stops the daemon: exit 1.
+      await Promise.race([aborted, loop.done]);
       await loop.stop();
     },
   };

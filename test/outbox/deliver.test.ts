@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/schema.js';
 import { createLogger } from '../../src/log.js';
-import { drainOutbox, startOutboxLoop } from '../../src/outbox/deliver.js';
+import { drainOutbox, startOutboxLoop, UnmarkedMailError } from '../../src/outbox/deliver.js';
 import { createOutboxHook } from '../../src/outbox/enqueue.js';
 import { listUndelivered, retryMail } from '../../src/service/outbox.js';
 import type { ChangeHook } from '../../src/service/changes.js';
@@ -148,6 +149,53 @@ describe('outbox delivery over SMTP', () => {
     expect(await drainOutbox(config, db, log)).toEqual({ sent: 0, retried: 0, failed: 0 });
     const next = Date.parse(listOutbox(db, ['pending'])[0]!.nextAttemptAt);
     expect(next - Date.now()).toBeGreaterThan(3500_000);
+  });
+
+  /** Once the server accepted the first mail, another connection holds the write lock: marking it sent fails. */
+  function lockStoreOnFirstAccept(): { release(): void } {
+    db.pragma('busy_timeout = 100');
+    const other = new Database(config.database);
+    smtp.respond = () => {
+      if (!other.inTransaction) other.exec('BEGIN IMMEDIATE');
+      return null;
+    };
+    return {
+      release() {
+        if (other.inTransaction) other.exec('COMMIT');
+        other.close();
+      },
+    };
+  }
+
+  it('mail the server accepted but the store could not mark sent is never sent again; only the mark is retried', async () => {
+    newTicket();
+    const lock = lockStoreOnFirstAccept();
+    try {
+      await expect(drainOutbox(config, db, log)).rejects.toThrow(UnmarkedMailError);
+      expect(smtp.received).toHaveLength(2);
+      // The next pass, store still locked: fails again, sends nothing.
+      await expect(drainOutbox(config, db, log)).rejects.toThrow(/could not be marked sent/);
+      expect(smtp.received).toHaveLength(2);
+    } finally {
+      lock.release();
+    }
+    // The store is back: the marks go through, and still nothing is sent again.
+    expect(await drainOutbox(config, db, log)).toEqual({ sent: 0, retried: 0, failed: 0 });
+    expect(statuses()).toEqual(['sent', 'sent']);
+    expect(smtp.received).toHaveLength(2);
+  });
+
+  it('the daemon loop stops with an error, instead of resending every second, when a mark fails', async () => {
+    newTicket();
+    const lock = lockStoreOnFirstAccept();
+    try {
+      const loop = startOutboxLoop(config, db, log, { idleMs: 50 });
+      await expect(loop.done).rejects.toThrow(UnmarkedMailError);
+      await expect(loop.stop()).rejects.toThrow(UnmarkedMailError);
+      expect(smtp.received).toHaveLength(2);
+    } finally {
+      lock.release();
+    }
   });
 
   it('the daemon loop delivers mail written after it started, and stops cleanly', async () => {
