@@ -5,12 +5,24 @@ import type { Config } from '../config/schema.js';
 import { TicketdError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { nowIso, type Db } from '../store/db.js';
-import { dueOutbox, markFailed, markRetry, markSent, nextDueAt, type OutboxRow } from '../store/outbox.js';
+import {
+  claimOutbox,
+  dueOutbox,
+  markFailed,
+  markRetry,
+  markSent,
+  nextDueAt,
+  releaseStaleClaims,
+  type OutboxRow,
+} from '../store/outbox.js';
+import { claimant, isStaleClaim } from './claims.js';
 import { failureText, isPermanent } from './is-permanent.js';
 
-// Delivers due outbox rows over pooled SMTP. A row is marked sent by ONE statement right
-// after the server accepted it; a crash between the two is the only way a mail goes out
-// twice (the retry after restart is the same mail: same Message-ID, same thread).
+// Delivers due outbox rows over pooled SMTP. A row is claimed ('sending') by one statement
+// before it is sent, so concurrent deliverers never send the same row, and marked sent by ONE
+// statement right after the server accepted it. A crash (or failed mark) between the two, or
+// a claim wrongly judged abandoned, are the only ways a mail goes out twice (and then it is
+// the same mail: same Message-ID, same thread).
 
 /** Mail the server accepted that could not be marked sent: delivery stops rather than send it again. */
 export class UnmarkedMailError extends TicketdError {
@@ -144,18 +156,26 @@ export async function drainOutbox(config: Config, db: Db, log: Logger, opts: Dra
     return result;
   }
   retryMarks(db);
+  const released = releaseStaleClaims(db, (at, by) => isStaleClaim(at, by));
+  if (released.length)
+    olog.warn({ outboxIds: released }, 'mail claimed by a deliverer that is gone is queued again (sent twice if its server had accepted it)');
   const transport = opts.transport ?? createTransport(config.smtp);
   const passStart = nowIso();
   let lastId = 0;
   let queue: OutboxRow[] = [];
   let markFailed = false;
   const take = (): OutboxRow | undefined => {
-    if (markFailed || opts.shouldStop?.()) return undefined;
-    if (!queue.length) {
-      queue = dueOutbox(db, passStart, lastId, 200);
-      if (queue.length) lastId = queue[queue.length - 1]!.id;
+    for (;;) {
+      if (markFailed || opts.shouldStop?.()) return undefined;
+      if (!queue.length) {
+        queue = dueOutbox(db, passStart, lastId, 200);
+        if (!queue.length) return undefined;
+        lastId = queue[queue.length - 1]!.id;
+      }
+      const row = queue.shift()!;
+      // Skipped when another deliverer claimed it since the select.
+      if (claimOutbox(db, row.id, nowIso(), claimant)) return row;
     }
-    return queue.shift();
   };
   // Two mails in flight per pooled connection keeps every connection busy.
   const worker = async () => {

@@ -3,7 +3,7 @@ import type { Db } from './db.js';
 // The outbox table: one row per outgoing mail, written in the transaction of the change that
 // causes it and delivered later by src/outbox/deliver.ts.
 
-export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'held';
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'held';
 
 export interface NewOutboxRow {
   ticketId: number | null;
@@ -28,6 +28,8 @@ export interface OutboxRow extends Omit<NewOutboxRow, 'status'> {
   attempts: number;
   nextAttemptAt: string;
   sentAt: string | null;
+  claimedAt: string | null;
+  claimedBy: string | null;
 }
 
 interface RawRow {
@@ -49,6 +51,8 @@ interface RawRow {
   last_error: string | null;
   created_at: string;
   sent_at: string | null;
+  claimed_at: string | null;
+  claimed_by: string | null;
 }
 
 const fromRaw = (r: RawRow): OutboxRow => ({
@@ -70,6 +74,8 @@ const fromRaw = (r: RawRow): OutboxRow => ({
   lastError: r.last_error,
   createdAt: r.created_at,
   sentAt: r.sent_at,
+  claimedAt: r.claimed_at,
+  claimedBy: r.claimed_by,
 });
 
 // Statements prepared once per connection: the delivery loop runs them per mail.
@@ -90,8 +96,18 @@ function prepare(db: Db) {
     sent: db.prepare<[string, number]>(
       `UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?`,
     ),
+    claim: db.prepare<[string, string, number, string]>(
+      `UPDATE outbox SET status = 'sending', claimed_at = ?, claimed_by = ? WHERE id = ? AND status = 'pending' AND next_attempt_at <= ?`,
+    ),
+    claims: db.prepare<[], { id: number; claimed_at: string | null; claimed_by: string | null }>(
+      `SELECT id, claimed_at, claimed_by FROM outbox WHERE status = 'sending'`,
+    ),
+    unclaim: db.prepare<[number, string | null]>(
+      `UPDATE outbox SET status = 'pending', claimed_at = NULL, claimed_by = NULL WHERE id = ? AND status = 'sending' AND claimed_by IS ?`,
+    ),
     retry: db.prepare<[string, string, number]>(
-      `UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?`,
+      `UPDATE outbox SET status = 'pending', claimed_at = NULL, claimed_by = NULL, attempts = attempts + 1, last_error = ?,
+         next_attempt_at = ? WHERE id = ?`,
     ),
     failed: db.prepare<[string, number]>(
       `UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?`,
@@ -137,6 +153,24 @@ export const getOutbox = (db: Db, id: number): OutboxRow | null => {
   const r = st(db).byId.get(id);
   return r ? fromRaw(r) : null;
 };
+
+/**
+ * Take a due pending row for sending ('sending'); false when another deliverer took it (or
+ * it is no longer due) since it was selected. Every send is preceded by this one statement.
+ */
+export const claimOutbox = (db: Db, id: number, now: string, by: string): boolean => st(db).claim.run(now, by, id, now).changes === 1;
+
+/**
+ * Put claims back to pending whose deliverer is gone (`isStale` says so) so they are sent.
+ * Returns the ids. If that deliverer was in fact alive and its server had accepted the mail,
+ * this sends it twice: the one duplicate window besides the sent-mark.
+ */
+export function releaseStaleClaims(db: Db, isStale: (claimedAt: string | null, claimedBy: string | null) => boolean): number[] {
+  const released: number[] = [];
+  for (const c of st(db).claims.all())
+    if (isStale(c.claimed_at, c.claimed_by) && st(db).unclaim.run(c.id, c.claimed_by).changes === 1) released.push(c.id);
+  return released;
+}
 
 /** The one statement between SMTP acceptance and "sent": the whole duplicate window. */
 export const markSent = (db: Db, id: number, at: string): void => void st(db).sent.run(at, id);

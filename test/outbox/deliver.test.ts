@@ -1,5 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -196,6 +198,43 @@ describe('outbox delivery over SMTP', () => {
     } finally {
       lock.release();
     }
+  });
+
+  it('two deliverers at once (two connections, as two processes): every mail sent once', async () => {
+    for (let i = 0; i < 10; i++) newTicket(`client${i}@x.example`);
+    const db2 = openDb(config.database);
+    try {
+      smtp.delayMs = 5;
+      const [a, b] = await Promise.all([drainOutbox(config, db, log), drainOutbox(config, db2, log)]);
+      expect(a.sent + b.sent).toBe(20);
+    } finally {
+      db2.close();
+    }
+    expect(smtp.received).toHaveLength(20);
+    expect(new Set(smtp.received.map((r) => r.messageId)).size).toBe(20);
+    expect(new Set(statuses())).toEqual(new Set(['sent']));
+  });
+
+  const claim = (id: number, by: string, minutesAgo = 0) =>
+    db.prepare(`UPDATE outbox SET status = 'sending', claimed_at = ?, claimed_by = ? WHERE id = ?`)
+      .run(new Date(Date.now() - minutesAgo * 60_000).toISOString(), by, id);
+
+  it('a claim by a dead process on this host is reset and the mail sent; a live recent one is left alone', async () => {
+    newTicket();
+    const [ack, notice] = listOutbox(db, ['pending']);
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    claim(ack!.id, `${hostname()}/${dead}/0bad`);
+    claim(notice!.id, `${hostname()}/${process.ppid}/0abc`); // alive: the test runner
+    expect(await drainOutbox(config, db, log)).toEqual({ sent: 1, retried: 0, failed: 0 });
+    expect(smtp.received.map((r) => r.messageId)).toEqual([ack!.messageId]);
+    expect(getOutbox(db, notice!.id)).toMatchObject({ status: 'sending', claimedBy: `${hostname()}/${process.ppid}/0abc` });
+  });
+
+  it('a claim older than a few minutes is reset, whoever holds it', async () => {
+    newTicket();
+    for (const r of listOutbox(db, ['pending'])) claim(r.id, 'elsewhere.example/4242/beef', 11);
+    expect(await drainOutbox(config, db, log)).toEqual({ sent: 2, retried: 0, failed: 0 });
+    expect(statuses()).toEqual(['sent', 'sent']);
   });
 
   it('the daemon loop delivers mail written after it started, and stops cleanly', async () => {
