@@ -183,4 +183,12 @@ export const migrations: readonly string[] = [
   CREATE INDEX outbox_recipient ON outbox(to_addr, created_at);
   CREATE INDEX outbox_recent ON outbox(created_at, status);
   `,
+  // outbox global-limit slots
+  `
+  -- When each mail was first due. The global rate limit counts these, so mail deferred to a
+  -- later window counts in that window, not in the one it was written in.
+  ALTER TABLE outbox ADD COLUMN scheduled_at TEXT;
+  UPDATE outbox SET scheduled_at = created_at;
+  CREATE INDEX outbox_slot ON outbox(scheduled_at, status);
+  `,
 ];

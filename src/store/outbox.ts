@@ -20,9 +20,11 @@ export interface NewOutboxRow {
   status: 'pending' | 'held';
   lastError: string | null;
   createdAt: string;
+  /** When it may first go (later than createdAt when the global rate limit defers it). */
+  dueAt: string;
 }
 
-export interface OutboxRow extends Omit<NewOutboxRow, 'status'> {
+export interface OutboxRow extends Omit<NewOutboxRow, 'status' | 'dueAt'> {
   id: number;
   status: OutboxStatus;
   attempts: number;
@@ -85,9 +87,9 @@ function prepare(db: Db) {
   return {
     insert: db.prepare(
       `INSERT INTO outbox (ticket_id, journal_id, kind, to_addr, subject, message_id, in_reply_to, refs,
-         headers, text, html, status, next_attempt_at, last_error, created_at)
+         headers, text, html, status, next_attempt_at, scheduled_at, last_error, created_at)
        VALUES (@ticketId, @journalId, @kind, @toAddr, @subject, @messageId, @inReplyTo, @refs,
-         @headers, @text, @html, @status, @createdAt, @lastError, @createdAt)`,
+         @headers, @text, @html, @status, @dueAt, @dueAt, @lastError, @createdAt)`,
     ),
     due: db.prepare<[string, number, number], RawRow>(
       `SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? AND id > ? ORDER BY id LIMIT ?`,
@@ -122,8 +124,11 @@ function prepare(db: Db) {
       `SELECT COUNT(*) AS n FROM (SELECT 1 FROM outbox WHERE to_addr = ? AND created_at >= ? AND status != 'held'
          AND json_extract(headers, '$."Auto-Submitted"') = 'auto-replied' ORDER BY created_at LIMIT ?)`,
     ),
-    countAll: db.prepare<[string, number], { n: number }>(
-      `SELECT COUNT(*) AS n FROM (SELECT 1 FROM outbox WHERE created_at >= ? AND status != 'held' ORDER BY created_at LIMIT ?)`,
+    // The count-th latest slot: at most count-1 mails are due after it. Slots before the
+    // window cannot delay a new mail, so the scan stops there (a burst stays cheap).
+    nthSlot: db.prepare<[string, number], { at: string }>(
+      `SELECT scheduled_at AS at FROM outbox WHERE scheduled_at > ? AND status != 'held'
+         ORDER BY scheduled_at DESC LIMIT 1 OFFSET ?`,
     ),
     event: db.prepare(
       `INSERT INTO events (ticket_id, journal_id, at, actor, via, kind, data)
@@ -182,8 +187,16 @@ export const releaseOutbox = (db: Db, id: number, now: string): boolean => st(db
 
 /** Automatic replies (not held) to one address since `since`, counted up to `upTo`. */
 export const autoRepliesTo = (db: Db, addr: string, since: string, upTo: number): number => st(db).countTo.get(addr, since, upTo)!.n;
-/** Every mail (not held) written since `since`, counted up to `upTo`. */
-export const mailsSince = (db: Db, since: string, upTo: number): number => st(db).countAll.get(since, upTo)!.n;
+/**
+ * When a new mail may go under "count mails per `minutes`": now, or `minutes` after the
+ * count-th latest slot. Slots are handed out in order, so no window of that length ever
+ * holds more than count due mails (held ones are not counted).
+ */
+export function nextGlobalSlot(db: Db, count: number, minutes: number, now: Date): string {
+  const nth = st(db).nthSlot.get(new Date(now.getTime() - minutes * 60_000).toISOString(), count - 1)?.at;
+  const free = nth ? Date.parse(nth) + minutes * 60_000 : 0;
+  return new Date(Math.max(now.getTime(), free)).toISOString();
+}
 
 export function listOutbox(db: Db, statuses: OutboxStatus[]): OutboxRow[] {
   const marks = statuses.map(() => '?').join(',');

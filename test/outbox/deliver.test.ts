@@ -237,6 +237,23 @@ describe('outbox delivery over SMTP', () => {
     expect(statuses()).toEqual(['sent', 'sent']);
   });
 
+  it('mail deferred by the global limit goes out once its window has passed, not before', async () => {
+    config.rate_limits.global = { count: 2, minutes: 10 };
+    // Written just over 10 minutes ago: two went at once, two were deferred to a second ago,
+    // two to ten minutes from now.
+    const written = Date.now() - 10 * 60_000 - 1000;
+    const earlier = createOutboxHook(config, loadTemplates(config), { now: () => new Date(written) });
+    for (let i = 0; i < 3; i++) {
+      const t = makeTicket(db, { clientEmail: `client${i}@x.example` });
+      db.transaction(() => earlier(db, { kind: 'ticket-created', ticket: t, message: clientMessage(t) }))();
+    }
+    expect(await drainOutbox(config, db, log)).toEqual({ sent: 4, retried: 0, failed: 0 });
+    const waiting = listOutbox(db, ['pending']);
+    expect(waiting.map((r) => r.kind)).toEqual(['ack', 'assigned']);
+    expect(Date.parse(waiting[0]!.nextAttemptAt)).toBe(written + 20 * 60_000);
+    expect(listOutbox(db, ['held'])).toEqual([]);
+  });
+
   it('the daemon loop delivers mail written after it started, and stops cleanly', async () => {
     const loop = startOutboxLoop(config, db, log, { idleMs: 50 });
     try {
