@@ -163,10 +163,10 @@ export async function drainOutbox(config: Config, db: Db, log: Logger, opts: Dra
   const passStart = nowIso();
   let lastId = 0;
   let queue: OutboxRow[] = [];
-  let markFailed = false;
+  let storeFailing = false;
   const take = (): OutboxRow | undefined => {
     for (;;) {
-      if (markFailed || opts.shouldStop?.()) return undefined;
+      if (storeFailing || opts.shouldStop?.()) return undefined;
       if (!queue.length) {
         queue = dueOutbox(db, passStart, lastId, 200);
         if (!queue.length) return undefined;
@@ -181,7 +181,7 @@ export async function drainOutbox(config: Config, db: Db, log: Logger, opts: Dra
   const worker = async () => {
     for (let row = take(); row; row = take()) {
       const outcome = await deliverOne(config, db, transport, row, olog);
-      if (outcome === 'unmarked') markFailed = true; // the store is failing: take no more mail
+      if (outcome === 'unmarked') storeFailing = true; // the store is failing: take no more mail
       result[outcome === 'retry' ? 'retried' : outcome === 'unmarked' ? 'sent' : outcome]++;
     }
   };
