@@ -62,7 +62,9 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
     } else log.warn({ count: unmarked.length }, 'could not mark committed messages on the server; will retry');
   }
 
-  const listed = [...batches(await listAfter(folder.client, cp.lastUid), settings.batch_size)];
+  const listing = await listAfter(folder.client, cp.lastUid);
+  if (!(await replayGone(ctx, journal, folder, listing, stats))) return stats;
+  const listed = [...batches(listing, settings.batch_size)];
   const fetch = (i: number) => {
     const p = fetchSources(folder.client, listed[i]!.map((l) => l.uid));
     p.catch(() => undefined); // observed below; never an unhandled rejection meanwhile
@@ -127,6 +129,35 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
     if (next) await next.catch(() => undefined);
   }
   return stats;
+}
+
+/**
+ * Journaled but undecided rows of this UIDVALIDITY whose message is no longer listed (a person
+ * deleted or moved it after a crash between the journal commit and its transaction): nothing
+ * on the server will bring them back, so decide them from the stored bytes. A UID is only
+ * journaled after it was listed and is never reused, and the listing holds every UID above the
+ * checkpoint, so a pending row it lacks is gone (the top one too: no bound on the listing's
+ * range, which an empty listing would not have). The checkpoint is not touched, and there is
+ * nothing left to mark on the server. False when the signal stopped the replay.
+ */
+async function replayGone(
+  ctx: PassContext,
+  journal: ReturnType<typeof journalStore>,
+  folder: OpenFolder,
+  listing: readonly Listed[],
+  stats: PassStats,
+): Promise<boolean> {
+  const present = new Set(listing.map((l) => l.uid));
+  const gone = journal.pending(folder.key, folder.uidValidity).filter((r) => !present.has(r.uid));
+  for (const row of gone) {
+    if (ctx.signal?.aborted) return false;
+    ctx.log.warn({ uid: row.uid, journalId: row.id }, 'journaled message left the folder before it was decided: replaying its stored bytes');
+    const applied = processParsed(ctx, row.id, await settle(ctx.pool.parse(row.rawPath)));
+    journal.markServer([row.id]);
+    count(stats, applied.outcome);
+    stats.replayed++;
+  }
+  return true;
 }
 
 /** Raw bytes to the blob store, then every row of the batch in one small commit. */
