@@ -78,11 +78,20 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
   // while the next one's first parses run: IMAP round trips overlap the CPU work.
   let next: Promise<Fetched[]> | null = listed.length ? fetch(0) : null;
   let marking: Promise<void> | null = null;
+  // The first listed UID the server sent no body for (expunged meanwhile, or a server hiccup):
+  // the checkpoint stays below it for the rest of the pass, so the next pass lists it again.
+  let firstMissing = Infinity;
   try {
     for (let b = 0; b < listed.length && !ctx.signal?.aborted; b++) {
       const fetched = await next!;
       next = b + 1 < listed.length ? fetch(b + 1) : null;
       stats.fetched += fetched.length;
+      const got = new Set(fetched.map((f) => f.uid));
+      for (const { uid } of listed[b]!) {
+        if (got.has(uid)) continue;
+        log.warn({ uid }, 'listed message came back without a body; retrying it next pass');
+        firstMissing = Math.min(firstMissing, uid);
+      }
       const rows: ({ row: JournalRow; source: Buffer | null } | undefined)[] = journalFirst(ctx, journal, folder, fetched);
       fetched.length = 0;
       // Parses run a few messages ahead of the commits (enough to keep every worker busy, few
@@ -105,14 +114,15 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
         rows[i] = undefined;
         const parsed = parses[i];
         parses[i] = null;
+        const held = row.uid > firstMissing;
         if (parsed) {
-          const applied = processParsed(ctx, row.id, await parsed, {
-            mailbox: folder.key,
-            uidvalidity: folder.uidValidity,
-            uid: row.uid,
-          });
+          const position = held ? undefined : { mailbox: folder.key, uidvalidity: folder.uidValidity, uid: row.uid };
+          const applied = processParsed(ctx, row.id, await parsed, position);
           count(stats, applied.outcome);
           log.debug({ uid: row.uid, journalId: row.id, ...applied }, 'message decided');
+        } else if (row.outcome !== null && !held) {
+          // Decided in a pass that held the checkpoint below a missing UID: catch up now.
+          checkpoints.advance(folder.key, folder.uidValidity, row.uid);
         }
         done.push(row);
       }
