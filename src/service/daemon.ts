@@ -58,7 +58,10 @@ export async function runDaemon(config: Config, opts: DaemonOptions): Promise<vo
 }
 
 async function runLocked(config: Config, opts: DaemonOptions): Promise<void> {
-  const log = opts.log.child({ component: 'daemon' });
+  // Components are children of the root logger, not of the daemon's: pino would repeat the
+  // `component` key on every line of a grandchild.
+  const root = opts.log;
+  const log = root.child({ component: 'daemon' });
   const parts = opts.parts ?? daemonParts(config);
   const stop = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
@@ -75,14 +78,14 @@ async function runLocked(config: Config, opts: DaemonOptions): Promise<void> {
     dataDir: config.data_dir,
     attachmentMaxBytes: config.limits.attachment_max_bytes,
   });
-  const ctx: DaemonContext = { config, db, log, signal: stop.signal };
+  const ctx: DaemonContext = { config, db, log: root, signal: stop.signal };
   const pass: PassContext = {
     db,
     config,
     hooks: parts.flatMap((p) => p.hooks ?? []),
     blobs: new BlobStore(config.data_dir),
     lookup: createLookup(db),
-    log: log.child({ component: 'ingest' }),
+    log: root.child({ component: 'ingest' }),
     pool,
     signal: stop.signal,
   };
@@ -94,14 +97,14 @@ async function runLocked(config: Config, opts: DaemonOptions): Promise<void> {
   log.info({ once: opts.once, parseWorkers: pool.workers, folder: config.mailbox.folder }, 'ticketd starting');
   try {
     if (opts.once) {
-      await readMailboxOnce(config.mailbox, log.child({ component: 'mailbox' }), read);
+      await readMailboxOnce(config.mailbox, root.child({ component: 'mailbox' }), read);
       for (const p of parts) if (!stop.signal.aborted) await p.once?.(ctx);
     } else {
       // A part that fails stops the daemon (exit 1) rather than running on half-working.
       const loops = [
         watchMailbox({
           settings: config.mailbox,
-          log: log.child({ component: 'mailbox' }),
+          log: root.child({ component: 'mailbox' }),
           read,
           signal: stop.signal,
           onState: opts.onMailboxState,
