@@ -1,4 +1,5 @@
 import type { Db } from './db.js';
+import type { JournalRow as StoredJournalRow } from './journal.js';
 
 // Read-side queries for the journal (every fetched message and its outcome).
 
@@ -6,25 +7,12 @@ export const journalOutcomes = ['created', 'appended', 'command', 'ignored', 'fa
 /** 'pending' = fetched and journaled, no outcome committed yet (or in hand right now). */
 export type JournalOutcome = (typeof journalOutcomes)[number];
 
-export interface JournalRow {
-  id: number;
-  mailbox: string;
-  uidvalidity: number;
-  uid: number;
-  messageId: string | null;
-  sha256: string;
-  rawPath: string;
-  size: number;
-  subject: string | null;
-  fromAddr: string | null;
-  fetchedAt: string;
+/** A journal row as people read it: the ticket's key, the trace parsed, pending spelt out. */
+export interface JournalRow extends Omit<StoredJournalRow, 'outcome' | 'ticketId' | 'trace' | 'serverMarked'> {
   outcome: JournalOutcome;
-  reason: string | null;
   ticketKey: string | null;
   trace: unknown;
-  processedAt: string | null;
   serverMarked: boolean;
-  attempts: number;
 }
 
 export interface JournalFilter {
