@@ -6,7 +6,8 @@ import { rawMessageId } from '../ingest/raw-message-id.js';
 import { checkpointStore } from '../store/checkpoints.js';
 import type { Mail } from '../router/types.js';
 import { journalStore, type JournalRow, type Outcome } from '../store/journal.js';
-import { processParsed, type ProcessContext } from './process-message.js';
+import type { Applied } from './apply-plan.js';
+import { decideParsed, processParsed, type ProcessContext } from './process-message.js';
 
 // One pass over the open folder:
 //   1. checkpoint: UIDVALIDITY and last UID (a new UIDVALIDITY rescans from UID 1; the journal's
@@ -27,6 +28,9 @@ type Fetched = Awaited<ReturnType<typeof fetchSources>>[number];
 export type PassStats = Record<Outcome, number> & { fetched: number; remarked: number; replayed: number };
 
 const PARSE_AHEAD = (workers: number) => Math.max(2, workers * 4);
+
+// At most this many messages per group commit (see commitGroup).
+const GROUP_MAX = 32;
 
 // A batch is also bounded by bytes: a few 30 MB messages must not be held at once.
 const BATCH_BYTES = 64 * 1024 * 1024;
@@ -85,34 +89,48 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
       fetched.length = 0;
       // Parses run a few messages ahead of the commits (enough to keep every worker busy, few
       // enough to bound memory); the commits take them in UID order.
-      const parses: (Promise<Mail | Error> | null)[] = [];
+      const parses: (Promise<void> | undefined)[] = [];
+      // undefined: not parsed yet; null: nothing to decide (already has an outcome).
+      const results: (Mail | Error | null | undefined)[] = [];
       const startParse = (k: number) => {
         const r = rows[k];
         if (!r || parses[k] !== undefined) return;
-        parses[k] = r.row.outcome === null && r.source ? settle(ctx.pool.parse(r.row.rawPath, r.source)) : null;
+        if (r.row.outcome === null && r.source) {
+          parses[k] = settle(ctx.pool.parse(r.row.rawPath, r.source)).then((m) => void (results[k] = m));
+        } else {
+          results[k] = null;
+          parses[k] = Promise.resolve();
+        }
         r.source = null; // the pool has it; let it go as soon as the parse does
       };
-      for (let k = 0; k < PARSE_AHEAD(ctx.pool.workers); k++) startParse(k);
+      const ahead = PARSE_AHEAD(ctx.pool.workers);
+      for (let k = 0; k < ahead; k++) startParse(k);
       if (marking) await marking;
       marking = null;
       const done: JournalRow[] = [];
-      for (let i = 0; i < rows.length; i++) {
+      for (let i = 0; i < rows.length; ) {
         if (ctx.signal?.aborted) break;
-        for (let k = i; k < i + PARSE_AHEAD(ctx.pool.workers); k++) startParse(k);
-        const { row } = rows[i]!;
-        rows[i] = undefined;
-        const parsed = parses[i];
-        parses[i] = null;
-        if (parsed) {
-          const applied = processParsed(ctx, row.id, await parsed, {
-            mailbox: folder.key,
-            uidvalidity: folder.uidValidity,
-            uid: row.uid,
-          });
-          count(stats, applied.outcome);
-          log.debug({ uid: row.uid, journalId: row.id, ...applied }, 'message decided');
+        for (let k = i; k < i + ahead; k++) startParse(k);
+        await parses[i];
+        // Group commit: the next message and every later one whose parse has already come
+        // back (never waiting for one), in UID order, in one transaction.
+        let end = i + 1;
+        while (end < rows.length && end - i < GROUP_MAX && results[end] !== undefined) end++;
+        const group: { row: JournalRow; parsed: Mail | Error | null }[] = [];
+        for (let k = i; k < end; k++) {
+          group.push({ row: rows[k]!.row, parsed: results[k]! });
+          rows[k] = undefined;
+          results[k] = undefined;
+          parses[k] = Promise.resolve();
         }
-        done.push(row);
+        i = end;
+        for (const { row, applied } of commitGroup(ctx, folder, group)) {
+          if (applied) {
+            count(stats, applied.outcome);
+            if (log.isLevelEnabled('debug')) log.debug({ uid: row.uid, journalId: row.id, ...applied }, 'message decided');
+          }
+          done.push(row);
+        }
       }
       if (done.length) {
         marking = mark(done);
@@ -127,6 +145,34 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
     if (next) await next.catch(() => undefined);
   }
   return stats;
+}
+
+/**
+ * Decide several parsed messages in ONE transaction (each one's writes in its own savepoint,
+ * its checkpoint advance included): a commit per group instead of per message, still all or
+ * nothing, so a crash repeats the group whole or not at all. If applying any message throws,
+ * the group is rolled back and redone one message per transaction, where a failing message
+ * is recorded `failed` alone (a savepoint cannot be trusted after an error SQLite answers by
+ * rolling back the whole transaction).
+ */
+function commitGroup(
+  ctx: PassContext,
+  folder: OpenFolder,
+  group: { row: JournalRow; parsed: Mail | Error | null }[],
+): { row: JournalRow; applied: Applied | null }[] {
+  const position = (row: JournalRow) => ({ mailbox: folder.key, uidvalidity: folder.uidValidity, uid: row.uid });
+  const one = (decide: typeof processParsed) => ({ row, parsed }: (typeof group)[number]) => ({
+    row,
+    applied: parsed ? decide(ctx, row.id, parsed, position(row)) : null,
+  });
+  if (group.length > 1) {
+    try {
+      return ctx.db.transaction(() => group.map(one(decideParsed)))();
+    } catch (err) {
+      ctx.log.warn({ err, count: group.length }, 'group commit failed; deciding its messages one by one');
+    }
+  }
+  return group.map(one(processParsed));
 }
 
 /** Raw bytes to the blob store, then every row of the batch in one small commit. */

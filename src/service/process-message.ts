@@ -27,15 +27,30 @@ export function processParsed(
   parsed: Mail | Error,
   position?: MailboxPosition,
 ): Applied {
-  if (parsed instanceof Error) {
-    return failed(ctx, journalId, `parse failed: ${errorMessage(parsed)}`, position, parsed);
-  }
+  if (parsed instanceof Error) return decideParsed(ctx, journalId, parsed, position);
   try {
-    const result = runPipeline(parsed, { config: ctx.config, lookup: ctx.lookup });
-    return applyPlan(ctx, { journalId, mail: parsed, result, position });
+    return decideParsed(ctx, journalId, parsed, position);
   } catch (err) {
     return failed(ctx, journalId, `not applied: ${errorMessage(err)}`, position, err);
   }
+}
+
+/**
+ * Like processParsed, but an error applying the plan is thrown (nothing of it written) instead
+ * of being recorded as `failed`: a group commit rolls the whole group back and redoes it one
+ * message per transaction, so a failing message never takes its neighbours with it.
+ */
+export function decideParsed(
+  ctx: ProcessContext,
+  journalId: number,
+  parsed: Mail | Error,
+  position?: MailboxPosition,
+): Applied {
+  if (parsed instanceof Error) {
+    return failed(ctx, journalId, `parse failed: ${errorMessage(parsed)}`, position, parsed);
+  }
+  const result = runPipeline(parsed, { config: ctx.config, lookup: ctx.lookup });
+  return applyPlan(ctx, { journalId, mail: parsed, result, position });
 }
 
 function failed(ctx: ProcessContext, journalId: number, reason: string, position: MailboxPosition | undefined, err: unknown): Applied {
