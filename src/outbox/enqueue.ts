@@ -3,7 +3,7 @@ import type { Config } from '../config/schema.js';
 import type { ChangeHook, MessageSnapshot, TicketChange, TicketSnapshot } from '../service/changes.js';
 import type { Db } from '../store/db.js';
 import { openTicketsOf, ticketDetails } from '../store/client-tickets.js';
-import { autoRepliesTo, insertOutbox, mailsSince, recordOutboxEvent } from '../store/outbox.js';
+import { autoRepliesTo, insertOutbox, mailsSinceReach, recordOutboxEvent } from '../store/outbox.js';
 import { ageWords, linkFreeSummary, statusWord } from '../templates/format.js';
 import { brandOf, type Templates } from '../templates/load.js';
 import type { MailData, MailKind } from '../templates/mail-data.js';
@@ -62,7 +62,7 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
     if (isOwnAddress(to)) held = `held back: ${to} is our own support address (a loop in the making)`;
     else if (auto && autoRepliesTo(db, to, minutesAgo(perRecipient.minutes), perRecipient.count) >= perRecipient.count)
       held = `held back by rate limit: ${perRecipient.count} automatic replies to ${to} in ${perRecipient.minutes} minutes`;
-    else if (mailsSince(db, minutesAgo(global.minutes), global.count) >= global.count)
+    else if (mailsSinceReach(db, minutesAgo(global.minutes), global.count))
       held = `held back by rate limit: ${global.count} mails in ${global.minutes} minutes`;
 
     const mail = templates.render(kind, data);

@@ -109,6 +109,8 @@ function prepare(db: Db) {
     countAll: db.prepare<[string, number], { n: number }>(
       `SELECT COUNT(*) AS n FROM (SELECT 1 FROM outbox WHERE created_at >= ? AND status != 'held' ORDER BY created_at LIMIT ?)`,
     ),
+    // Ids are unique integers, so MAX - MIN + 1 bounds the row count; two rowid look-ups.
+    idSpan: db.prepare<[], { n: number | null }>(`SELECT (SELECT MAX(id) FROM outbox) - (SELECT MIN(id) FROM outbox) + 1 AS n`),
     event: db.prepare(
       `INSERT INTO events (ticket_id, journal_id, at, actor, via, kind, data)
        VALUES (@ticketId, @journalId, @at, @actor, @via, @kind, @data)`,
@@ -150,6 +152,17 @@ export const releaseOutbox = (db: Db, id: number, now: string): boolean => st(db
 export const autoRepliesTo = (db: Db, addr: string, since: string, upTo: number): number => st(db).countTo.get(addr, since, upTo)!.n;
 /** Every mail (not held) written since `since`, counted up to `upTo`. */
 export const mailsSince = (db: Db, since: string, upTo: number): number => st(db).countAll.get(since, upTo)!.n;
+
+/**
+ * Have `limit` mails (not held) been written since `since`? With fewer rows than that in the
+ * whole table the answer is no without counting (a high limit would make every enqueue
+ * count the whole window); otherwise the count, bounded by the limit.
+ */
+export function mailsSinceReach(db: Db, since: string, limit: number): boolean {
+  const s = st(db);
+  if ((s.idSpan.get()?.n ?? 0) < limit) return false;
+  return s.countAll.get(since, limit)!.n >= limit;
+}
 
 export function listOutbox(db: Db, statuses: OutboxStatus[]): OutboxRow[] {
   const marks = statuses.map(() => '?').join(',');
