@@ -6,8 +6,8 @@ import { rawMessageId } from '../ingest/raw-message-id.js';
 import { checkpointStore } from '../store/checkpoints.js';
 import type { Mail } from '../router/types.js';
 import { journalStore, type JournalRow, type Outcome } from '../store/journal.js';
-import type { Applied } from './apply-plan.js';
-import { decideParsed, processParsed, type ProcessContext } from './process-message.js';
+import { commitGroup, type GroupItem } from './commit-group.js';
+import { processParsed, type ProcessContext } from './process-message.js';
 
 // One pass over the open folder:
 //   1. checkpoint: UIDVALIDITY and last UID (a new UIDVALIDITY rescans from UID 1; the journal's
@@ -116,15 +116,16 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
         // back (never waiting for one), in UID order, in one transaction.
         let end = i + 1;
         while (end < rows.length && end - i < GROUP_MAX && results[end] !== undefined) end++;
-        const group: { row: JournalRow; parsed: Mail | Error | null }[] = [];
+        const group: GroupItem[] = [];
         for (let k = i; k < end; k++) {
-          group.push({ row: rows[k]!.row, parsed: results[k]! });
+          const { row } = rows[k]!;
+          group.push({ row, parsed: results[k] ?? null, position: { mailbox: folder.key, uidvalidity: folder.uidValidity, uid: row.uid } });
           rows[k] = undefined;
           results[k] = undefined;
           parses[k] = Promise.resolve();
         }
         i = end;
-        for (const { row, applied } of commitGroup(ctx, folder, group)) {
+        for (const { row, applied } of commitGroup(ctx, group)) {
           if (applied) {
             count(stats, applied.outcome);
             if (log.isLevelEnabled('debug')) log.debug({ uid: row.uid, journalId: row.id, ...applied }, 'message decided');
@@ -145,34 +146,6 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
     if (next) await next.catch(() => undefined);
   }
   return stats;
-}
-
-/**
- * Decide several parsed messages in ONE transaction (each one's writes in its own savepoint,
- * its checkpoint advance included): a commit per group instead of per message, still all or
- * nothing, so a crash repeats the group whole or not at all. If applying any message throws,
- * the group is rolled back and redone one message per transaction, where a failing message
- * is recorded `failed` alone (a savepoint cannot be trusted after an error SQLite answers by
- * rolling back the whole transaction).
- */
-function commitGroup(
-  ctx: PassContext,
-  folder: OpenFolder,
-  group: { row: JournalRow; parsed: Mail | Error | null }[],
-): { row: JournalRow; applied: Applied | null }[] {
-  const position = (row: JournalRow) => ({ mailbox: folder.key, uidvalidity: folder.uidValidity, uid: row.uid });
-  const one = (decide: typeof processParsed) => ({ row, parsed }: (typeof group)[number]) => ({
-    row,
-    applied: parsed ? decide(ctx, row.id, parsed, position(row)) : null,
-  });
-  if (group.length > 1) {
-    try {
-      return ctx.db.transaction(() => group.map(one(decideParsed)))();
-    } catch (err) {
-      ctx.log.warn({ err, count: group.length }, 'group commit failed; deciding its messages one by one');
-    }
-  }
-  return group.map(one(processParsed));
 }
 
 /** Raw bytes to the blob store, then every row of the batch in one small commit. */
