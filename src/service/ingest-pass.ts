@@ -27,7 +27,8 @@ type Fetched = Awaited<ReturnType<typeof fetchSources>>[number];
 
 export type PassStats = Record<Outcome, number> & { fetched: number; remarked: number; replayed: number };
 
-const PARSE_AHEAD = (workers: number) => Math.max(2, workers * 4);
+// With workers, at least 8: results that are back when a commit starts join its group.
+const PARSE_AHEAD = (workers: number) => (workers ? Math.max(8, workers * 4) : 2);
 
 // At most this many messages per group commit (see commitGroup).
 const GROUP_MAX = 32;
