@@ -27,11 +27,12 @@ type Fetched = Awaited<ReturnType<typeof fetchSources>>[number];
 
 export type PassStats = Record<Outcome, number> & { fetched: number; remarked: number; replayed: number };
 
-// With workers, at least 8: results that are back when a commit starts join its group.
-const PARSE_AHEAD = (workers: number) => (workers ? Math.max(8, workers * 4) : 2);
+// With workers, enough to keep each one's port full (parse-pool IN_FLIGHT) while a group
+// commits; the results that are back when a commit starts join its group.
+const PARSE_AHEAD = (workers: number) => (workers ? Math.max(16, workers * 8) : 2);
 
 // At most this many messages per group commit (see commitGroup).
-const GROUP_MAX = 32;
+const GROUP_MAX = 8;
 
 // A batch is also bounded by bytes: a few 30 MB messages must not be held at once.
 const BATCH_BYTES = 64 * 1024 * 1024;
