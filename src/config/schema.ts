@@ -210,7 +210,10 @@ export const configSchema = z
       });
       const m = c.mailbox && typeof c.mailbox === 'object' ? (c.mailbox as Record<string, unknown>) : {};
       const folder = str(m.folder) ?? 'INBOX';
-      if (str(m.processed_folder) && m.processed_folder === folder)
+      const processed = str(m.processed_folder);
+      // INBOX is case-insensitive in IMAP (RFC 3501 5.1): "Inbox" is the same folder.
+      const inbox = (f: string) => f.toUpperCase() === 'INBOX';
+      if (processed && (processed === folder || (inbox(processed) && inbox(folder))))
         ctx.addIssue({ code: 'custom', path: ['mailbox', 'processed_folder'], message: 'must differ from mailbox.folder' });
     },
     { when: () => true },

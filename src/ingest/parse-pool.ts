@@ -59,6 +59,8 @@ interface Job {
   resolve: (m: Mail) => void;
   reject: (e: Error) => void;
   timer: NodeJS.Timeout | null;
+  /** Re-queued once already after a neighbour on its worker hung or crashed. */
+  requeued: boolean;
 }
 
 interface Slot {
@@ -81,7 +83,7 @@ class WorkerPool implements ParsePool {
   parse(rawPath: string): Promise<Mail> {
     if (this.closed) return Promise.reject(new TicketdError('PARSE', 'parse pool is closed'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, rawPath, resolve, reject, timer: null });
+      this.queue.push({ id: this.nextId++, rawPath, resolve, reject, timer: null, requeued: false });
       this.dispatch();
     });
   }
@@ -98,10 +100,11 @@ class WorkerPool implements ParsePool {
     const worker = new Worker(workerFile, { resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 512 } });
     const slot: Slot = { worker, jobs: new Map() };
     worker.on('message', (reply: ParseReply) => this.answer(slot, reply));
-    // A crashed worker fails only the parses it had; a fresh one takes its place.
-    worker.on('error', (err) => this.replace(slot, new TicketdError('PARSE', `parse worker crashed: ${err.message}`, { cause: err })));
+    // A crashed worker fails the oldest parse it had (the one it was working on); the others
+    // go back to the queue for a fresh worker.
+    worker.on('error', (err) => this.replace(slot, this.oldest(slot), new TicketdError('PARSE', `parse worker crashed: ${err.message}`, { cause: err })));
     worker.on('exit', (code) => {
-      if (!this.closed) this.replace(slot, new TicketdError('PARSE', `parse worker exited with code ${code}`));
+      if (!this.closed) this.replace(slot, this.oldest(slot), new TicketdError('PARSE', `parse worker exited with code ${code}`));
     });
     return slot;
   }
@@ -113,7 +116,7 @@ class WorkerPool implements ParsePool {
         slot.jobs.set(job.id, job);
         // Generous: the clock starts when the job is posted, possibly behind another one.
         const timeoutMs = (this.opts.timeoutMs ?? 120_000) * IN_FLIGHT;
-        job.timer = setTimeout(() => this.replace(slot, new TicketdError('PARSE', `parse took longer than ${timeoutMs} ms: abandoned`)), timeoutMs);
+        job.timer = setTimeout(() => this.replace(slot, job, new TicketdError('PARSE', `parse took longer than ${timeoutMs} ms: abandoned`)), timeoutMs);
         const req: ParseRequest = { id: job.id, dataDir: this.opts.dataDir, rawPath: job.rawPath, attachmentMaxBytes: this.opts.attachmentMaxBytes };
         slot.worker.postMessage(req);
       }
@@ -130,9 +133,25 @@ class WorkerPool implements ParsePool {
     this.dispatch();
   }
 
-  private replace(slot: Slot, err: Error): void {
+  private oldest(slot: Slot): Job | null {
+    return slot.jobs.values().next().value ?? null;
+  }
+
+  /**
+   * Replace a hung or crashed worker: `culprit` fails with `err`; the other parses it held are
+   * queued again (first in line, once: a parse caught in a second failure fails too).
+   */
+  private replace(slot: Slot, culprit: Job | null, err: Error): void {
     const i = this.slots.indexOf(slot);
     if (i < 0) return;
+    const others = [...slot.jobs.values()].filter((j) => j !== culprit);
+    slot.jobs.clear();
+    for (const job of [culprit, ...others]) if (job?.timer) clearTimeout(job.timer);
+    culprit?.reject(err);
+    const again = others.filter((j) => !j.requeued && !this.closed);
+    for (const job of others) if (!again.includes(job)) job.reject(err);
+    for (const job of again) job.requeued = true;
+    this.queue.unshift(...again);
     void this.retire(slot, err);
     if (!this.closed) {
       this.slots[i] = this.spawn();

@@ -25,9 +25,22 @@ parentPort?.on('message', async (req: ParseRequest) => {
   try {
     let blobs = stores.get(req.dataDir);
     if (!blobs) stores.set(req.dataDir, (blobs = new BlobStore(req.dataDir)));
-    reply = { id: req.id, ok: true, mail: await parseAndStore(blobs.read(req.rawPath), blobs, req.attachmentMaxBytes) };
+    const raw = blobs.read(req.rawPath);
+    if (testHooks) misbehave(raw);
+    reply = { id: req.id, ok: true, mail: await parseAndStore(raw, blobs, req.attachmentMaxBytes) };
   } catch (err) {
     reply = { id: req.id, ok: false, message: errorMessage(err) };
   }
   parentPort!.postMessage(reply);
 });
+
+// Tests only (TICKETD_TEST_PARSE_HOOKS=1): a mail with "X-Test-Parse: hang" blocks this thread
+// like a pathological parse would, one with "X-Test-Parse: crash" ends the worker. No real
+// mail is reliably slow for long (the parser's slow paths get fixed), so the test makes one.
+const testHooks = process.env.TICKETD_TEST_PARSE_HOOKS === '1';
+
+function misbehave(raw: Buffer): void {
+  const head = raw.subarray(0, raw.indexOf('\r\n\r\n') >>> 0).toString('latin1');
+  if (/^X-Test-Parse: hang$/im.test(head)) for (;;);
+  if (/^X-Test-Parse: crash$/im.test(head)) process.exit(70);
+}

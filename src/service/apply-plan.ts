@@ -4,7 +4,7 @@ import { checkpointStore } from '../store/checkpoints.js';
 import { clientStore } from '../store/clients.js';
 import { nowIso, type Db } from '../store/db.js';
 import { eventStore } from '../store/events.js';
-import { journalStore, type Outcome } from '../store/journal.js';
+import { journalStore, type JournalRow, type Outcome } from '../store/journal.js';
 import { ticketStore } from '../store/tickets.js';
 import type { ChangeHook, MessageSnapshot, TicketChange } from './changes.js';
 
@@ -31,7 +31,21 @@ export interface Applied {
   reason: string | null;
   ticketId: number | null;
   ticketKey: string | null;
+  /** Set when nothing was written: why (the row was decided meanwhile, or already wrote rows). */
+  skipped?: string;
 }
+
+/**
+ * Compare-and-set on the journal row, checked inside the transaction: the outcome the caller
+ * saw (null for the mailbox pass, null or 'failed' for reprocess), and with `unwritten` that
+ * the row wrote nothing yet. Otherwise nothing is written and the stored outcome returned.
+ */
+export interface ApplyGuard {
+  outcome: Outcome | null;
+  unwritten?: boolean;
+}
+
+const PENDING: ApplyGuard = { outcome: null };
 
 export interface PlannedMessage {
   journalId: number;
@@ -39,6 +53,8 @@ export interface PlannedMessage {
   mail: Mail;
   result: PipelineResult;
   position?: MailboxPosition;
+  /** Defaults to "still pending": a row is applied at most once. */
+  guard?: ApplyGuard;
 }
 
 type Stores = ReturnType<typeof storesFor>;
@@ -65,6 +81,8 @@ export function applyPlan(ctx: ApplyContext, input: PlannedMessage): Applied {
   return ctx.db.transaction((): Applied => {
     const row = s.journal.get(input.journalId);
     if (!row) throw new Error(`journal row ${input.journalId} not found`);
+    const stale = staleFor(ctx.db, row, input.guard ?? PENDING);
+    if (stale) return stale;
     const dup = s.journal.duplicateOf(row, input.mail.from?.address ?? null);
     const applied: Applied =
       dup !== null
@@ -88,13 +106,39 @@ export function applyOutcome(
   outcome: 'failed' | 'ignored',
   reason: string,
   position?: MailboxPosition,
+  guard: ApplyGuard = PENDING,
 ): Applied {
   const s = stores(ctx.db);
-  ctx.db.transaction(() => {
+  return ctx.db.transaction((): Applied => {
+    const row = s.journal.get(journalId);
+    if (!row) throw new Error(`journal row ${journalId} not found`);
+    const stale = staleFor(ctx.db, row, guard);
+    if (stale) return stale;
     s.journal.setOutcome(journalId, { outcome, reason });
     if (position) advance(s, position);
+    return { outcome, reason, ticketId: null, ticketKey: null };
   })();
-  return { outcome, reason, ticketId: null, ticketKey: null };
+}
+
+/** The stored outcome when the guard does not hold (someone else decided the row), else null. */
+function staleFor(db: Db, row: JournalRow, guard: ApplyGuard): Applied | null {
+  let why: string | null = null;
+  if (row.outcome !== guard.outcome) why = `journal #${row.id} is ${row.outcome ?? 'pending'} now, not ${guard.outcome ?? 'pending'}`;
+  else if (guard.unwritten) {
+    const written = writtenBy(db, row.id);
+    if (written) why = `journal #${row.id} was already applied (${row.outcome ?? 'pending'}; ${written}): replaying it would do that twice`;
+  }
+  if (!why) return null;
+  const key = row.ticketId === null ? null : ((db.prepare('SELECT key FROM tickets WHERE id = ?').get(row.ticketId) as { key: string } | undefined)?.key ?? null);
+  // A row can only be pending here when a guard expected 'failed'; report it as it stands.
+  return { outcome: row.outcome ?? 'failed', reason: row.reason, ticketId: row.ticketId, ticketKey: key, skipped: why };
+}
+
+/** What this journal row already wrote, if anything. */
+export function writtenBy(db: Db, journalId: number): string | null {
+  const q = (table: string) => (db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE journal_id = ?`).get(journalId) as { n: number }).n;
+  for (const table of ['messages', 'events', 'outbox']) if (q(table)) return `it has ${table} rows`;
+  return null;
 }
 
 function advance(s: Stores, p: MailboxPosition): void {

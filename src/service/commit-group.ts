@@ -1,4 +1,5 @@
 import type { Mail } from '../router/types.js';
+import { checkpointStore } from '../store/checkpoints.js';
 import type { JournalRow } from '../store/journal.js';
 import type { Applied, MailboxPosition } from './apply-plan.js';
 import { decideParsed, processParsed, type ProcessContext } from './process-message.js';
@@ -12,6 +13,7 @@ export interface GroupItem {
   row: JournalRow;
   /** The parse result; null when the row already has its outcome (nothing to decide). */
   parsed: Mail | Error | null;
+  /** Where the checkpoint advances to (also for a row with nothing to decide); none: stays. */
   position?: MailboxPosition;
 }
 
@@ -26,10 +28,11 @@ export interface GroupResult {
  * (a savepoint cannot be trusted after an error that makes SQLite roll back the transaction).
  */
 export function commitGroup(ctx: ProcessContext, group: readonly GroupItem[]): GroupResult[] {
-  const one = (decide: typeof processParsed) => ({ row, parsed, position }: GroupItem): GroupResult => ({
-    row,
-    applied: parsed ? decide(ctx, row.id, parsed, position) : null,
-  });
+  const one = (decide: typeof processParsed) => ({ row, parsed, position }: GroupItem): GroupResult => {
+    if (parsed) return { row, applied: decide(ctx, row.id, parsed, position) };
+    if (position) checkpointStore(ctx.db).advance(position.mailbox, position.uidvalidity, position.uid);
+    return { row, applied: null };
+  };
   if (group.length > 1) {
     try {
       return ctx.db.transaction(() => group.map(one(decideParsed)))();

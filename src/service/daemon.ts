@@ -7,6 +7,7 @@ import { openDb, type Db } from '../store/db.js';
 import { createLookup } from '../store/lookup.js';
 import type { ChangeHook } from './changes.js';
 import { daemonParts } from './daemon-parts.js';
+import { acquireLock } from './lock.js';
 import { ingestFolder, type PassContext, type PassStats } from './ingest-pass.js';
 
 export interface DaemonOptions {
@@ -47,6 +48,16 @@ export interface DaemonPart {
  * then everything closes and the promise resolves (exit 0).
  */
 export async function runDaemon(config: Config, opts: DaemonOptions): Promise<void> {
+  // A second daemon on the same store would apply the same pending rows: refuse (exit 1).
+  const lock = acquireLock(config.database);
+  try {
+    await runLocked(config, opts);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(config: Config, opts: DaemonOptions): Promise<void> {
   const log = opts.log.child({ component: 'daemon' });
   const parts = opts.parts ?? daemonParts(config);
   const stop = new AbortController();

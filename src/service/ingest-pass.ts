@@ -68,7 +68,9 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
     } else log.warn({ count: unmarked.length }, 'could not mark committed messages on the server; will retry');
   }
 
-  const listed = [...batches(await listAfter(folder.client, cp.lastUid), settings.batch_size)];
+  const listing = await listAfter(folder.client, cp.lastUid);
+  if (!(await replayGone(ctx, journal, folder, listing, stats))) return stats;
+  const listed = [...batches(listing, settings.batch_size)];
   const fetch = (i: number) => {
     const p = fetchSources(folder.client, listed[i]!.map((l) => l.uid));
     p.catch(() => undefined); // observed below; never an unhandled rejection meanwhile
@@ -82,11 +84,20 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
   // while the next one's first parses run: IMAP round trips overlap the CPU work.
   let next: Promise<Fetched[]> | null = listed.length ? fetch(0) : null;
   let marking: Promise<void> | null = null;
+  // The first listed UID the server sent no body for (expunged meanwhile, or a server hiccup):
+  // the checkpoint stays below it for the rest of the pass, so the next pass lists it again.
+  let firstMissing = Infinity;
   try {
     for (let b = 0; b < listed.length && !ctx.signal?.aborted; b++) {
       const fetched = await next!;
       next = b + 1 < listed.length ? fetch(b + 1) : null;
       stats.fetched += fetched.length;
+      const got = new Set(fetched.map((f) => f.uid));
+      for (const { uid } of listed[b]!) {
+        if (got.has(uid)) continue;
+        log.warn({ uid }, 'listed message came back without a body; retrying it next pass');
+        firstMissing = Math.min(firstMissing, uid);
+      }
       const rows: ({ row: JournalRow; source: Buffer | null } | undefined)[] = journalFirst(ctx, journal, folder, fetched);
       fetched.length = 0;
       // Parses run a few messages ahead of the commits (enough to keep every worker busy, few
@@ -121,7 +132,13 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
         const group: GroupItem[] = [];
         for (let k = i; k < end; k++) {
           const { row } = rows[k]!;
-          group.push({ row, parsed: results[k] ?? null, position: { mailbox: folder.key, uidvalidity: folder.uidValidity, uid: row.uid } });
+          const parsed = results[k] ?? null;
+          // Above a UID the server sent no body for, the checkpoint stays put for this pass.
+          const held = row.uid > firstMissing;
+          // A row decided in a pass that held the checkpoint below a missing UID (parsed null:
+          // nothing to decide) still moves the checkpoint: catch up now.
+          const advances = !held && (parsed !== null || row.outcome !== null);
+          group.push({ row, parsed, position: advances ? { mailbox: folder.key, uidvalidity: folder.uidValidity, uid: row.uid } : undefined });
           rows[k] = undefined;
           results[k] = undefined;
           parses[k] = Promise.resolve();
@@ -148,6 +165,35 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
     if (next) await next.catch(() => undefined);
   }
   return stats;
+}
+
+/**
+ * Journaled but undecided rows of this UIDVALIDITY whose message is no longer listed (a person
+ * deleted or moved it after a crash between the journal commit and its transaction): nothing
+ * on the server will bring them back, so decide them from the stored bytes. A UID is only
+ * journaled after it was listed and is never reused, and the listing holds every UID above the
+ * checkpoint, so a pending row it lacks is gone (the top one too: no bound on the listing's
+ * range, which an empty listing would not have). The checkpoint is not touched, and there is
+ * nothing left to mark on the server. False when the signal stopped the replay.
+ */
+async function replayGone(
+  ctx: PassContext,
+  journal: ReturnType<typeof journalStore>,
+  folder: OpenFolder,
+  listing: readonly Listed[],
+  stats: PassStats,
+): Promise<boolean> {
+  const present = new Set(listing.map((l) => l.uid));
+  const gone = journal.pending(folder.key, folder.uidValidity).filter((r) => !present.has(r.uid));
+  for (const row of gone) {
+    if (ctx.signal?.aborted) return false;
+    ctx.log.warn({ uid: row.uid, journalId: row.id }, 'journaled message left the folder before it was decided: replaying its stored bytes');
+    const applied = processParsed(ctx, row.id, await settle(ctx.pool.parse(row.rawPath)));
+    journal.markServer([row.id]);
+    count(stats, applied.outcome);
+    stats.replayed++;
+  }
+  return true;
 }
 
 /** Raw bytes to the blob store, then every row of the batch in one small commit. */

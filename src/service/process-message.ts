@@ -5,7 +5,7 @@ import type { Logger } from '../log.js';
 import { runPipeline } from '../router/pipeline.js';
 import type { LookupPort, Mail } from '../router/types.js';
 import type { Db } from '../store/db.js';
-import { applyOutcome, applyPlan, type Applied, type MailboxPosition } from './apply-plan.js';
+import { applyOutcome, applyPlan, type Applied, type ApplyGuard, type MailboxPosition } from './apply-plan.js';
 import type { ChangeHook } from './changes.js';
 
 // From a parsed message (attachments already stored) or the error that stopped its parse, to
@@ -26,12 +26,13 @@ export function processParsed(
   journalId: number,
   parsed: Mail | Error,
   position?: MailboxPosition,
+  guard?: ApplyGuard,
 ): Applied {
-  if (parsed instanceof Error) return decideParsed(ctx, journalId, parsed, position);
+  if (parsed instanceof Error) return decideParsed(ctx, journalId, parsed, position, guard);
   try {
-    return decideParsed(ctx, journalId, parsed, position);
+    return decideParsed(ctx, journalId, parsed, position, guard);
   } catch (err) {
-    return failed(ctx, journalId, `not applied: ${errorMessage(err)}`, position, err);
+    return failed(ctx, journalId, `not applied: ${errorMessage(err)}`, position, err, guard);
   }
 }
 
@@ -45,15 +46,23 @@ export function decideParsed(
   journalId: number,
   parsed: Mail | Error,
   position?: MailboxPosition,
+  guard?: ApplyGuard,
 ): Applied {
   if (parsed instanceof Error) {
-    return failed(ctx, journalId, `parse failed: ${errorMessage(parsed)}`, position, parsed);
+    return failed(ctx, journalId, `parse failed: ${errorMessage(parsed)}`, position, parsed, guard);
   }
   const result = runPipeline(parsed, { config: ctx.config, lookup: ctx.lookup });
-  return applyPlan(ctx, { journalId, mail: parsed, result, position });
+  return applyPlan(ctx, { journalId, mail: parsed, result, position, guard });
 }
 
-function failed(ctx: ProcessContext, journalId: number, reason: string, position: MailboxPosition | undefined, err: unknown): Applied {
+function failed(
+  ctx: ProcessContext,
+  journalId: number,
+  reason: string,
+  position: MailboxPosition | undefined,
+  err: unknown,
+  guard: ApplyGuard | undefined,
+): Applied {
   ctx.log.warn({ err, journalId }, 'message failed; raw kept for reprocess');
-  return applyOutcome(ctx, journalId, 'failed', reason, position);
+  return applyOutcome(ctx, journalId, 'failed', reason, position, guard);
 }

@@ -3,11 +3,12 @@ import { TicketdError } from '../errors.js';
 import { BlobStore } from '../ingest/blob-store.js';
 import { parseAndStore } from '../ingest/parse-store.js';
 import type { Logger } from '../log.js';
-import { openDb, type Db } from '../store/db.js';
+import { openDb } from '../store/db.js';
 import { journalStore, type JournalRow, type Outcome } from '../store/journal.js';
 import { createLookup } from '../store/lookup.js';
 import type { ChangeHook } from './changes.js';
 import { daemonParts } from './daemon-parts.js';
+import { acquireLock } from './lock.js';
 import { processParsed, type ProcessContext } from './process-message.js';
 
 // Replay stored raw mail through parse → pipeline → apply: one journal row, or every failed
@@ -32,17 +33,21 @@ export interface ReprocessOptions {
 }
 
 export async function reprocess(config: Config, target: ReprocessTarget, opts: ReprocessOptions): Promise<Reprocessed[]> {
-  const db = openDb(config.database);
+  // Not beside a running daemon: both would decide the same pending rows.
+  const lock = acquireLock(config.database);
+  let db;
+  try {
+    db = openDb(config.database);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
   try {
     const journal = journalStore(db);
     let rows: JournalRow[];
     if ('id' in target) {
       const row = journal.get(target.id);
       if (!row) throw new TicketdError('NOT_FOUND', `journal #${target.id} does not exist`);
-      const written = alreadyApplied(db, row.id);
-      if (written) {
-        throw new TicketdError('USAGE', `journal #${row.id} was already applied (${row.outcome}; ${written}): replaying it would do that twice`);
-      }
       rows = [row];
     } else {
       rows = journal.failed();
@@ -60,18 +65,19 @@ export async function reprocess(config: Config, target: ReprocessTarget, opts: R
       const parsed = await Promise.resolve()
         .then(() => parseAndStore(ctx.blobs.read(row.rawPath), ctx.blobs, config.limits.attachment_max_bytes))
         .catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
-      const applied = processParsed(ctx, row.id, parsed);
+      // Applied only if the row still has the outcome read above and wrote nothing yet, both
+      // checked inside the transaction: a daemon or a second reprocess may have got there first.
+      const applied = processParsed(ctx, row.id, parsed, undefined, { outcome: row.outcome, unwritten: true });
+      if (applied.skipped) {
+        if ('id' in target) throw new TicketdError('USAGE', applied.skipped);
+        ctx.log.warn({ journalId: row.id, why: applied.skipped }, 'skipped: decided meanwhile');
+        continue;
+      }
       out.push({ journalId: row.id, before: row.outcome, after: applied.outcome, reason: applied.reason, ticketKey: applied.ticketKey });
     }
     return out;
   } finally {
     db.close();
+    lock.release();
   }
-}
-
-/** What this journal row already wrote, if anything. */
-function alreadyApplied(db: Db, journalId: number): string | null {
-  const q = (table: string) => (db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE journal_id = ?`).get(journalId) as { n: number }).n;
-  for (const table of ['messages', 'events', 'outbox']) if (q(table)) return `it has ${table} rows`;
-  return null;
 }

@@ -82,6 +82,9 @@ export function journalStore(db: Db) {
   const orphans = db.prepare<[string, number], JournalRow>(
     `SELECT ${cols} FROM journal WHERE mailbox = ? AND uidvalidity <> ? AND outcome IS NULL ORDER BY id`,
   );
+  const pending = db.prepare<[string, number], JournalRow>(
+    `SELECT ${cols} FROM journal WHERE mailbox = ? AND uidvalidity = ? AND outcome IS NULL ORDER BY uid`,
+  );
   const mark = db.prepare<[number]>(`UPDATE journal SET server_marked = 1 WHERE id = ?`);
   const markAll = db.transaction((ids: number[]) => {
     for (const id of ids) mark.run(id);
@@ -114,6 +117,8 @@ export function journalStore(db: Db) {
     unmarked: (mailbox: string, uidvalidity: number) => unmarked.all(mailbox, uidvalidity),
     /** Fetched under an older UIDVALIDITY and never decided: replay them from the stored bytes. */
     orphans: (mailbox: string, uidvalidity: number) => orphans.all(mailbox, uidvalidity),
+    /** Fetched under this UIDVALIDITY and not decided yet (a crash after the journal commit). */
+    pending: (mailbox: string, uidvalidity: number) => pending.all(mailbox, uidvalidity),
     markServer: (ids: number[]) => markAll(ids),
     failed: () => failed.all(),
   };

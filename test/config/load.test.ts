@@ -69,6 +69,29 @@ describe('config loading', () => {
     ]);
   });
 
+  it('processed_folder must differ from folder; INBOX compares case-insensitively, other names do not', () => {
+    const withFolders = (folder: string | undefined, processed: string) => {
+      const c = valid() as Record<string, any>;
+      c.mailbox = { ...c.mailbox, ...(folder === undefined ? {} : { folder }), processed_folder: processed };
+      return c;
+    };
+    const problems = (c: unknown) => {
+      try {
+        parseConfig(c, '/', { IMAP_PASSWORD: 'x' });
+        return [];
+      } catch (err) {
+        if (err instanceof ConfigError) return err.problems;
+        throw err;
+      }
+    };
+    const same = ['mailbox.processed_folder: must differ from mailbox.folder'];
+    expect(problems(withFolders(undefined, 'Inbox'))).toEqual(same);
+    expect(problems(withFolders('inbox', 'INBOX'))).toEqual(same);
+    expect(problems(withFolders('Support', 'Support'))).toEqual(same);
+    expect(problems(withFolders('Support', 'support'))).toEqual([]);
+    expect(problems(withFolders('INBOX', 'Processed'))).toEqual([]);
+  });
+
   it('rejects an invalid regex in a matches rule at load time', () => {
     const bad = valid() as Record<string, any>;
     bad.rules[0].match[0] = { field: 'subject', op: 'matches', value: '(unclosed' };

@@ -60,4 +60,49 @@ describe('parse pool', () => {
     expect((await pool.parse(mail(3))).messageId).toBe('m3@x');
     await pool.close();
   });
+
+  describe('a hung or crashed worker', () => {
+    // The worker honours X-Test-Parse only under this variable (see parse-worker.ts); a worker
+    // takes its environment when it starts, so set it before the pool and restore it after.
+    const misbehaving = (how: 'hang' | 'crash') =>
+      stored(`From: x@client.example\r\nSubject: ${how}\r\nX-Test-Parse: ${how}\r\n\r\nbody\r\n`);
+    const withHooks = async (fn: () => Promise<void>) => {
+      const before = process.env.TICKETD_TEST_PARSE_HOOKS;
+      process.env.TICKETD_TEST_PARSE_HOOKS = '1';
+      try {
+        await fn();
+      } finally {
+        if (before === undefined) delete process.env.TICKETD_TEST_PARSE_HOOKS;
+        else process.env.TICKETD_TEST_PARSE_HOOKS = before;
+      }
+    };
+
+    it('a parse that times out fails alone: its neighbour on the same worker and the next parse succeed', () =>
+      withHooks(async () => {
+        // One worker, so the neighbour is posted to the worker that hangs.
+        const pool = createParsePool({ size: 1, dataDir, attachmentMaxBytes: 1024, timeoutMs: 3000 });
+        try {
+          const [hung, neighbour] = await Promise.allSettled([pool.parse(misbehaving('hang')), pool.parse(mail(101))]);
+          expect(hung.status === 'rejected' && String(hung.reason)).toMatch(/longer than .* ms: abandoned/);
+          expect(neighbour.status === 'fulfilled' && neighbour.value.subject).toBe('message 101');
+          expect((await pool.parse(mail(102))).subject).toBe('message 102');
+        } finally {
+          await pool.close();
+        }
+      }), 60_000);
+
+    it('a worker that dies fails only the oldest parse it had; the rest are parsed by its replacement', () =>
+      withHooks(async () => {
+        const pool = createParsePool({ size: 1, dataDir, attachmentMaxBytes: 1024 });
+        try {
+          const [crashed, neighbour] = await Promise.allSettled([pool.parse(misbehaving('crash')), pool.parse(mail(103))]);
+          expect(crashed.status === 'rejected' && String(crashed.reason)).toMatch(/exited with code 70/);
+          expect(neighbour.status === 'fulfilled' && neighbour.value.subject).toBe('message 103');
+          expect((await pool.parse(mail(104))).subject).toBe('message 104');
+        } finally {
+          await pool.close();
+        }
+      }), 60_000);
+  });
 });
+

@@ -115,4 +115,34 @@ describe('applyPlan', () => {
     expect(journalStore(db).get(j.id)).toMatchObject({ outcome: 'failed', reason: 'outbox full' });
     expect(checkpointStore(db).get(MB)?.lastUid).toBe(j.position.uid);
   });
+
+  it('a row is applied at most once: a second apply or failure of a decided row writes nothing', () => {
+    const plan = result({ action: 'create', typeId: 'refund', assignee: 'olivia', priority: 'normal', sender: client() });
+    const j = journal();
+    const first = applyPlan(ctx, { journalId: j.id, mail: fakeMail(), result: plan, position: j.position });
+    const again = applyPlan(ctx, { journalId: j.id, mail: fakeMail(), result: plan, position: j.position });
+    expect(again).toMatchObject({ outcome: 'created', ticketKey: first.ticketKey, ticketId: first.ticketId });
+    expect(again.skipped).toMatch(/is created now/);
+    const failedLate = applyOutcome(ctx, j.id, 'failed', 'late', j.position);
+    expect(failedLate).toMatchObject({ outcome: 'created', ticketKey: first.ticketKey });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM tickets').get()).toEqual({ n: 1 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM events').get()).toEqual({ n: 1 });
+    expect(changes.map((c) => c.kind)).toEqual(['ticket-created']);
+    expect(journalStore(db).get(j.id)).toMatchObject({ outcome: 'created', attempts: 1 });
+  });
+
+  it('a replay expecting failed applies a failed row once; a row that wrote rows is refused inside the transaction', () => {
+    const plan = result({ action: 'create', typeId: 'refund', assignee: 'olivia', priority: 'normal', sender: client() });
+    const j = journal();
+    applyOutcome(ctx, j.id, 'failed', 'parse failed');
+    const guard = { outcome: 'failed' as const, unwritten: true };
+    const replayed = applyPlan(ctx, { journalId: j.id, mail: fakeMail(), result: plan, guard });
+    expect([replayed.outcome, replayed.skipped]).toEqual(['created', undefined]);
+    // A second replay that read the row while it was still failed:
+    expect(applyPlan(ctx, { journalId: j.id, mail: fakeMail(), result: plan, guard }).skipped).toMatch(/is created now, not failed/);
+    // A row whose outcome says failed but that wrote rows anyway is never replayed.
+    db.prepare(`UPDATE journal SET outcome = 'failed' WHERE id = ?`).run(j.id);
+    expect(applyPlan(ctx, { journalId: j.id, mail: fakeMail(), result: plan, guard }).skipped).toMatch(/already applied/);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM tickets').get()).toEqual({ n: 1 });
+  });
 });

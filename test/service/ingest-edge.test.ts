@@ -6,6 +6,9 @@ import { clientMail } from '../support/emails.js';
 import { appendMail, listFolder, withImap } from '../support/mailbox.js';
 import { configFor, freshUser, journal, quiet, readDb, runOnce, tickets } from '../support/ticketd.js';
 import { runDaemon } from '../../src/service/daemon.js';
+import { BlobStore } from '../../src/ingest/blob-store.js';
+import { fetchSources, folderKey } from '../../src/ingest/mailbox.js';
+import { journalStore } from '../../src/store/journal.js';
 
 // Odd mailbox situations: a re-created folder, processed_folder mode, bad input, a crash
 // between commit and mark, and replaying failed mail.
@@ -169,5 +172,46 @@ describe('ingest edge cases through Dovecot', () => {
     // Replaying again finds nothing failed, and the ticket stays single.
     expect(await reprocess(config, { failed: true }, { log: quiet, hooks: [] })).toEqual([]);
     expect(tickets(config)).toHaveLength(2);
+  });
+});
+
+describe('a journaled message that disappears before it is decided', () => {
+  it('is decided from its stored bytes on the next pass (kill -9 after the journal commit, then a person deletes it)', async () => {
+    const { user, dir } = freshUser('gone');
+    const config = configFor(dir, user, dovecot);
+    const subjects = ['Refund for order 1', 'Refund for order 2', 'Refund for order 3', 'Refund for order 4'];
+    await appendMail(dovecot, user, subjects.map((subject) => clientMail({ subject }).raw));
+    // What journalFirst commits before the process dies: raw bytes stored, rows without outcome.
+    await withImap(dovecot, user, async (c) => {
+      const lock = await c.getMailboxLock('INBOX');
+      try {
+        const uidValidity = Number(c.mailbox && c.mailbox.uidValidity);
+        const fetched = await fetchSources(c, [1, 2, 3, 4]);
+        const blobs = new BlobStore(config.data_dir);
+        readDb(config, (db) => {
+          for (const { uid, source } of fetched) {
+            const blob = blobs.put('raw', source);
+            journalStore(db).record({ mailbox: folderKey(config.mailbox), uidvalidity: uidValidity, uid, messageId: null, sha256: blob.sha256, rawPath: blob.path, size: blob.size });
+          }
+        });
+        // Meanwhile a person deletes UID 2, and UID 4, the top one.
+        await c.messageDelete('2,4', { uid: true });
+      } finally {
+        lock.release();
+      }
+    });
+    await runOnce(config);
+    const rows = journal(config);
+    expect(rows.map((r) => [r.uid, r.outcome, r.subject])).toEqual([
+      [1, 'created', subjects[0]],
+      [2, 'created', subjects[1]],
+      [3, 'created', subjects[2]],
+      [4, 'created', subjects[3]],
+    ]);
+    expect(tickets(config)).toHaveLength(4);
+    // A second pass finds nothing left to do.
+    const before = journal(config);
+    await runOnce(config);
+    expect(journal(config)).toEqual(before);
   });
 });
