@@ -108,7 +108,8 @@ const clients = z
   .strict();
 
 // Automatic replies (acknowledgements, status answers, unknown-sender answers) per recipient,
-// and every outgoing mail globally. Rows over a limit are kept as "held", never dropped.
+// and every outgoing mail globally. Rows over the per-recipient limit are kept as "held";
+// rows over the global one wait (pending) until the window frees. Never dropped.
 const window = (count: number, minutes: number) =>
   z
     .object({ count: z.number().int().min(1).default(count), minutes: z.number().positive().default(minutes) })

@@ -2,14 +2,58 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import type { Config } from '../config/schema.js';
+import { TicketdError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { nowIso, type Db } from '../store/db.js';
-import { dueOutbox, markFailed, markRetry, markSent, nextDueAt, type OutboxRow } from '../store/outbox.js';
+import {
+  claimOutbox,
+  dueOutbox,
+  markFailed,
+  markRetry,
+  markSent,
+  nextDueAt,
+  releaseStaleClaims,
+  type OutboxRow,
+} from '../store/outbox.js';
+import { claimant, isStaleClaim } from './claims.js';
 import { failureText, isPermanent } from './is-permanent.js';
 
-// Delivers due outbox rows over pooled SMTP. A row is marked sent by ONE statement right
-// after the server accepted it; a crash between the two is the only way a mail goes out
-// twice (the retry after restart is the same mail: same Message-ID, same thread).
+// Delivers due outbox rows over pooled SMTP. A row is claimed ('sending') by one statement
+// before it is sent, so concurrent deliverers never send the same row, and marked sent by ONE
+// statement right after the server accepted it. A crash (or failed mark) between the two, or
+// a claim wrongly judged abandoned, are the only ways a mail goes out twice (and then it is
+// the same mail: same Message-ID, same thread).
+
+/** Mail the server accepted that could not be marked sent: delivery stops rather than send it again. */
+export class UnmarkedMailError extends TicketdError {
+  constructor(readonly ids: number[], cause: unknown) {
+    super('STORE', `${ids.length} mail(s) accepted by the SMTP server could not be marked sent (outbox ${ids.join(', ')})`, { cause });
+    this.name = 'UnmarkedMailError';
+  }
+}
+
+// Per database file, the ids of such mails. This process never hands them to SMTP again;
+// every pass first retries their marks and sends nothing while one still fails.
+const acceptedUnmarked = new Map<string, Set<number>>();
+const unmarkedOf = (db: Db): Set<number> => {
+  let ids = acceptedUnmarked.get(db.name);
+  if (!ids) acceptedUnmarked.set(db.name, (ids = new Set()));
+  return ids;
+};
+
+function retryMarks(db: Db): void {
+  const ids = unmarkedOf(db);
+  let failure: unknown;
+  for (const id of ids) {
+    try {
+      markSent(db, id, nowIso());
+      ids.delete(id);
+    } catch (err) {
+      failure = err;
+    }
+  }
+  if (ids.size) throw new UnmarkedMailError([...ids], failure);
+}
 
 export type SmtpConfig = NonNullable<Config['smtp']>;
 export type Transport = Transporter<SMTPPool.SentMessageInfo>;
@@ -53,7 +97,7 @@ export function messageOf(config: Config, row: OutboxRow): Mail.Options {
 export const retryDelaySeconds = (smtp: SmtpConfig, attemptsSoFar: number): number =>
   smtp.retry_seconds[Math.min(Math.max(attemptsSoFar - 1, 0), smtp.retry_seconds.length - 1)]!;
 
-type Outcome = 'sent' | 'retry' | 'failed';
+type Outcome = 'sent' | 'unmarked' | 'retry' | 'failed';
 
 async function deliverOne(config: Config, db: Db, transport: Transport, row: OutboxRow, log: Logger): Promise<Outcome> {
   const smtp = config.smtp!;
@@ -64,7 +108,13 @@ async function deliverOne(config: Config, db: Db, transport: Transport, row: Out
     error = err ?? new Error('unknown SMTP failure');
   }
   if (error === undefined) {
-    markSent(db, row.id, nowIso()); // the duplicate window: nothing else between accept and this
+    try {
+      markSent(db, row.id, nowIso()); // the duplicate window: nothing else between accept and this
+    } catch (err) {
+      unmarkedOf(db).add(row.id);
+      log.error({ err, outboxId: row.id, to: row.toAddr }, 'mail accepted by the server but not marked sent: it will not be sent again');
+      return 'unmarked';
+    }
     return 'sent';
   }
   const reason = failureText(error);
@@ -105,39 +155,57 @@ export async function drainOutbox(config: Config, db: Db, log: Logger, opts: Dra
     if (nextDueAt(db)) olog.warn('no smtp configured: mail waits in the outbox');
     return result;
   }
+  retryMarks(db);
+  const released = releaseStaleClaims(db, (at, by) => isStaleClaim(at, by));
+  if (released.length)
+    olog.warn({ outboxIds: released }, 'mail claimed by a deliverer that is gone is queued again (sent twice if its server had accepted it)');
   const transport = opts.transport ?? createTransport(config.smtp);
   const passStart = nowIso();
   let lastId = 0;
   let queue: OutboxRow[] = [];
+  let storeFailing = false;
   const take = (): OutboxRow | undefined => {
-    if (opts.shouldStop?.()) return undefined;
-    if (!queue.length) {
-      queue = dueOutbox(db, passStart, lastId, 200);
-      if (queue.length) lastId = queue[queue.length - 1]!.id;
+    for (;;) {
+      if (storeFailing || opts.shouldStop?.()) return undefined;
+      if (!queue.length) {
+        queue = dueOutbox(db, passStart, lastId, 200);
+        if (!queue.length) return undefined;
+        lastId = queue[queue.length - 1]!.id;
+      }
+      const row = queue.shift()!;
+      // Skipped when another deliverer claimed it since the select.
+      if (claimOutbox(db, row.id, nowIso(), claimant)) return row;
     }
-    return queue.shift();
   };
   // Two mails in flight per pooled connection keeps every connection busy.
   const worker = async () => {
     for (let row = take(); row; row = take()) {
       const outcome = await deliverOne(config, db, transport, row, olog);
-      result[outcome === 'retry' ? 'retried' : outcome]++;
+      if (outcome === 'unmarked') storeFailing = true; // the store is failing: take no more mail
+      result[outcome === 'retry' ? 'retried' : outcome === 'unmarked' ? 'sent' : outcome]++;
     }
   };
+  let settled: PromiseSettledResult<void>[];
   try {
-    await Promise.all(Array.from({ length: config.smtp.pool_size * 2 }, worker));
+    // allSettled: one worker's failure must not end the pass while others have mail in flight.
+    settled = await Promise.allSettled(Array.from({ length: config.smtp.pool_size * 2 }, worker));
   } finally {
     if (!opts.transport) transport.close();
   }
   if (result.sent + result.retried + result.failed) olog.info(result, 'outbox pass');
+  retryMarks(db);
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
   return result;
 }
 
 export interface OutboxLoop {
   /** Look for due mail now (after a change was committed). */
   wake(): void;
-  /** Finish the mails in flight, then stop. */
+  /** Finish the mails in flight, then stop; rejects like `done`. */
   stop(): Promise<void>;
+  /** Settles when the loop ends; rejects with UnmarkedMailError when delivery had to stop. */
+  done: Promise<void>;
 }
 
 /** The daemon's delivery loop, beside the mailbox loop: a pass, then sleep until due or woken. */
@@ -146,7 +214,7 @@ export function startOutboxLoop(config: Config, db: Db, log: Logger, { idleMs = 
   if (!config.smtp) {
     // Nothing to deliver with: rows are still written and wait for an smtp section.
     olog.warn('no smtp configured: mail waits in the outbox');
-    return { wake: () => {}, stop: async () => {} };
+    return { wake: () => {}, stop: async () => {}, done: Promise.resolve() };
   }
   const transport = createTransport(config.smtp);
   let stopping = false;
@@ -156,6 +224,12 @@ export function startOutboxLoop(config: Config, db: Db, log: Logger, { idleMs = 
       try {
         await drainOutbox(config, db, log, { transport, shouldStop: () => stopping });
       } catch (err) {
+        if (err instanceof UnmarkedMailError) {
+          // Passes would only retry the marks against a store that refuses writes; stop loudly.
+          olog.error({ err }, 'stopping mail delivery: accepted mail could not be marked sent');
+          transport.close();
+          throw err;
+        }
         olog.error({ err }, 'outbox pass failed');
       }
       if (stopping) break;
@@ -171,6 +245,7 @@ export function startOutboxLoop(config: Config, db: Db, log: Logger, { idleMs = 
     }
     transport.close();
   })();
+  done.catch(() => {}); // reported by the log line above; callers await `done` or `stop()`
   return {
     wake: () => wakeUp(),
     async stop() {
@@ -178,5 +253,6 @@ export function startOutboxLoop(config: Config, db: Db, log: Logger, { idleMs = 
       wakeUp();
       await done;
     },
+    done,
   };
 }

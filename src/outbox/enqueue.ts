@@ -3,7 +3,7 @@ import type { Config } from '../config/schema.js';
 import type { ChangeHook, MessageSnapshot, TicketChange, TicketSnapshot } from '../service/changes.js';
 import type { Db } from '../store/db.js';
 import { openTicketsOf, ticketDetails } from '../store/client-tickets.js';
-import { autoRepliesTo, insertOutbox, mailsSinceReach, recordOutboxEvent } from '../store/outbox.js';
+import { autoRepliesTo, insertOutbox, nextGlobalSlot, recordOutboxEvent } from '../store/outbox.js';
 import { ageWords, linkFreeSummary, statusWord } from '../templates/format.js';
 import { brandOf, type Templates } from '../templates/load.js';
 import type { MailData, MailKind } from '../templates/mail-data.js';
@@ -57,13 +57,19 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
     const createdAt = at.toISOString();
     const auto = autoReplies.has(kind);
     const minutesAgo = (m: number) => new Date(at.getTime() - m * 60_000).toISOString();
-    // Rows over a limit are kept as "held" with an event: visible, releasable, never lost.
+    // Loop protection (our own address, the per-recipient limit) holds a row with an event:
+    // visible, releasable by hand, never lost. The global limit only delays: the row stays
+    // pending, due when its window frees, so no ack or notice waits for a person.
     let held: string | null = null;
+    let dueAt = createdAt;
+    let deferred: string | null = null;
     if (isOwnAddress(to)) held = `held back: ${to} is our own support address (a loop in the making)`;
     else if (auto && autoRepliesTo(db, to, minutesAgo(perRecipient.minutes), perRecipient.count) >= perRecipient.count)
       held = `held back by rate limit: ${perRecipient.count} automatic replies to ${to} in ${perRecipient.minutes} minutes`;
-    else if (mailsSinceReach(db, minutesAgo(global.minutes), global.count))
-      held = `held back by rate limit: ${global.count} mails in ${global.minutes} minutes`;
+    else {
+      dueAt = nextGlobalSlot(db, global.count, global.minutes, at);
+      if (dueAt > createdAt) deferred = `deferred by the global rate limit (${global.count} mails in ${global.minutes} minutes) until ${dueAt}`;
+    }
 
     const mail = templates.render(kind, data);
     const messageId = `${at.getTime().toString(36)}.${randomUUID().replace(/-/g, '')}@${supportDomain}`;
@@ -83,17 +89,18 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
       text: mail.text,
       html: mail.html,
       status: held ? 'held' : 'pending',
-      lastError: held,
+      lastError: held ?? deferred,
       createdAt,
+      dueAt,
     });
-    if (held)
+    if (held || deferred)
       recordOutboxEvent(db, {
         ...refs,
         at: createdAt,
         actor: 'system',
         via: 'system',
-        kind: 'mail_held',
-        data: { outbox_id: id, mail: kind, to, reason: held },
+        kind: held ? 'mail_held' : 'mail_deferred',
+        data: { outbox_id: id, mail: kind, to, reason: held ?? deferred, ...(deferred ? { until: dueAt } : {}) },
       });
   }
 

@@ -18,12 +18,18 @@ export function outboxPart(config: Config): DaemonPart {
     // New rows were just committed: deliver now rather than at the next idle tick.
     afterPass: () => wake(),
     async once(ctx) {
-      await drainOutbox(ctx.config, ctx.db, ctx.log);
+      // SIGTERM stops taking new mail; against a dead server a full drain could take hours.
+      await drainOutbox(ctx.config, ctx.db, ctx.log, { shouldStop: () => ctx.signal.aborted });
     },
     async run(ctx) {
       const loop = startOutboxLoop(ctx.config, ctx.db, ctx.log);
       wake = loop.wake;
-      if (!ctx.signal.aborted) await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
+      const aborted = new Promise((resolve) => {
+        if (ctx.signal.aborted) resolve(undefined);
+        else ctx.signal.addEventListener('abort', resolve, { once: true });
+      });
+      // A loop that had to stop (accepted mail not marked sent) stops the daemon: exit 1.
+      await Promise.race([aborted, loop.done]);
       await loop.stop();
     },
   };

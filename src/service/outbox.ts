@@ -22,7 +22,7 @@ export interface OutboxItem {
   messageId: string;
 }
 
-/** Pending, failed and held mail, oldest first. */
+/** Pending, sending (claimed by a deliverer), failed and held mail, oldest first. */
 export function listUndelivered(config: Config): OutboxItem[] {
   return withReadDb(config, (db) => {
     const keys = new Map(
@@ -31,7 +31,7 @@ export function listUndelivered(config: Config): OutboxItem[] {
         key: string;
       }[]).map((t) => [t.id, t.key]),
     );
-    return listOutbox(db, ['pending', 'failed', 'held']).map((r) => ({
+    return listOutbox(db, ['pending', 'sending', 'failed', 'held']).map((r) => ({
       id: r.id,
       status: r.status,
       kind: r.kind,

@@ -143,4 +143,52 @@ export const migrations: readonly string[] = [
   -- only the index.
   CREATE INDEX outbox_recent ON outbox(created_at, status);
   `,
+  // outbox claims
+  `
+  -- A deliverer claims a row (status 'sending', claimed_at, claimed_by) with one UPDATE before
+  -- handing it to SMTP, so two deliverers never send the same row. SQLite cannot change a
+  -- CHECK, so the table is rebuilt. messages.outbox_id refers to it: foreign keys are checked
+  -- at commit, after the copy back has restored every referenced row.
+  PRAGMA defer_foreign_keys = ON;
+  CREATE TEMP TABLE outbox_copy AS SELECT * FROM outbox;
+  DROP TABLE outbox;
+  CREATE TABLE outbox (
+    id            INTEGER PRIMARY KEY,
+    ticket_id     INTEGER REFERENCES tickets(id),
+    journal_id    INTEGER REFERENCES journal(id),
+    kind          TEXT NOT NULL,
+    to_addr       TEXT NOT NULL,
+    subject       TEXT NOT NULL,
+    message_id    TEXT NOT NULL UNIQUE,
+    in_reply_to   TEXT,
+    refs          TEXT,
+    headers       TEXT NOT NULL DEFAULT '{}',
+    text          TEXT NOT NULL,
+    html          TEXT,
+    status        TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','sending','sent','failed','held')),
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    last_error    TEXT,
+    created_at    TEXT NOT NULL,
+    sent_at       TEXT,
+    claimed_at    TEXT,                     -- when a deliverer took it ('sending')
+    claimed_by    TEXT                      -- host/pid/start token of that deliverer
+  );
+  INSERT INTO outbox (id, ticket_id, journal_id, kind, to_addr, subject, message_id, in_reply_to, refs, headers,
+      text, html, status, attempts, next_attempt_at, last_error, created_at, sent_at)
+    SELECT id, ticket_id, journal_id, kind, to_addr, subject, message_id, in_reply_to, refs, headers,
+      text, html, status, attempts, next_attempt_at, last_error, created_at, sent_at FROM outbox_copy;
+  DROP TABLE outbox_copy;
+  CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+  CREATE INDEX outbox_recipient ON outbox(to_addr, created_at);
+  CREATE INDEX outbox_recent ON outbox(created_at, status);
+  `,
+  // outbox global-limit slots
+  `
+  -- When each mail was first due. The global rate limit counts these, so mail deferred to a
+  -- later window counts in that window, not in the one it was written in.
+  ALTER TABLE outbox ADD COLUMN scheduled_at TEXT;
+  UPDATE outbox SET scheduled_at = created_at;
+  CREATE INDEX outbox_slot ON outbox(scheduled_at, status);
+  `,
 ];

@@ -3,7 +3,7 @@ import type { Db } from './db.js';
 // The outbox table: one row per outgoing mail, written in the transaction of the change that
 // causes it and delivered later by src/outbox/deliver.ts.
 
-export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'held';
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'held';
 
 export interface NewOutboxRow {
   ticketId: number | null;
@@ -20,14 +20,18 @@ export interface NewOutboxRow {
   status: 'pending' | 'held';
   lastError: string | null;
   createdAt: string;
+  /** When it may first go (later than createdAt when the global rate limit defers it). */
+  dueAt: string;
 }
 
-export interface OutboxRow extends Omit<NewOutboxRow, 'status'> {
+export interface OutboxRow extends Omit<NewOutboxRow, 'status' | 'dueAt'> {
   id: number;
   status: OutboxStatus;
   attempts: number;
   nextAttemptAt: string;
   sentAt: string | null;
+  claimedAt: string | null;
+  claimedBy: string | null;
 }
 
 interface RawRow {
@@ -49,6 +53,8 @@ interface RawRow {
   last_error: string | null;
   created_at: string;
   sent_at: string | null;
+  claimed_at: string | null;
+  claimed_by: string | null;
 }
 
 const fromRaw = (r: RawRow): OutboxRow => ({
@@ -70,6 +76,8 @@ const fromRaw = (r: RawRow): OutboxRow => ({
   lastError: r.last_error,
   createdAt: r.created_at,
   sentAt: r.sent_at,
+  claimedAt: r.claimed_at,
+  claimedBy: r.claimed_by,
 });
 
 // Statements prepared once per connection: the delivery loop runs them per mail.
@@ -79,9 +87,9 @@ function prepare(db: Db) {
   return {
     insert: db.prepare(
       `INSERT INTO outbox (ticket_id, journal_id, kind, to_addr, subject, message_id, in_reply_to, refs,
-         headers, text, html, status, next_attempt_at, last_error, created_at)
+         headers, text, html, status, next_attempt_at, scheduled_at, last_error, created_at)
        VALUES (@ticketId, @journalId, @kind, @toAddr, @subject, @messageId, @inReplyTo, @refs,
-         @headers, @text, @html, @status, @createdAt, @lastError, @createdAt)`,
+         @headers, @text, @html, @status, @dueAt, @dueAt, @lastError, @createdAt)`,
     ),
     due: db.prepare<[string, number, number], RawRow>(
       `SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? AND id > ? ORDER BY id LIMIT ?`,
@@ -90,8 +98,18 @@ function prepare(db: Db) {
     sent: db.prepare<[string, number]>(
       `UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?`,
     ),
+    claim: db.prepare<[string, string, number, string]>(
+      `UPDATE outbox SET status = 'sending', claimed_at = ?, claimed_by = ? WHERE id = ? AND status = 'pending' AND next_attempt_at <= ?`,
+    ),
+    claims: db.prepare<[], { id: number; claimed_at: string | null; claimed_by: string | null }>(
+      `SELECT id, claimed_at, claimed_by FROM outbox WHERE status = 'sending'`,
+    ),
+    unclaim: db.prepare<[number, string | null]>(
+      `UPDATE outbox SET status = 'pending', claimed_at = NULL, claimed_by = NULL WHERE id = ? AND status = 'sending' AND claimed_by IS ?`,
+    ),
     retry: db.prepare<[string, string, number]>(
-      `UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?`,
+      `UPDATE outbox SET status = 'pending', claimed_at = NULL, claimed_by = NULL, attempts = attempts + 1, last_error = ?,
+         next_attempt_at = ? WHERE id = ?`,
     ),
     failed: db.prepare<[string, number]>(
       `UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?`,
@@ -106,8 +124,11 @@ function prepare(db: Db) {
       `SELECT COUNT(*) AS n FROM (SELECT 1 FROM outbox WHERE to_addr = ? AND created_at >= ? AND status != 'held'
          AND json_extract(headers, '$."Auto-Submitted"') = 'auto-replied' ORDER BY created_at LIMIT ?)`,
     ),
-    countAll: db.prepare<[string, number], { n: number }>(
-      `SELECT COUNT(*) AS n FROM (SELECT 1 FROM outbox WHERE created_at >= ? AND status != 'held' ORDER BY created_at LIMIT ?)`,
+    // The count-th latest slot: at most count-1 mails are due after it. Slots before the
+    // window cannot delay a new mail, so the scan stops there (a burst stays cheap).
+    nthSlot: db.prepare<[string, number], { at: string }>(
+      `SELECT scheduled_at AS at FROM outbox WHERE scheduled_at > ? AND status != 'held'
+         ORDER BY scheduled_at DESC LIMIT 1 OFFSET ?`,
     ),
     // Ids are unique integers, so MAX - MIN + 1 bounds the row count; two rowid look-ups.
     idSpan: db.prepare<[], { n: number | null }>(`SELECT (SELECT MAX(id) FROM outbox) - (SELECT MIN(id) FROM outbox) + 1 AS n`),
@@ -140,6 +161,24 @@ export const getOutbox = (db: Db, id: number): OutboxRow | null => {
   return r ? fromRaw(r) : null;
 };
 
+/**
+ * Take a due pending row for sending ('sending'); false when another deliverer took it (or
+ * it is no longer due) since it was selected. Every send is preceded by this one statement.
+ */
+export const claimOutbox = (db: Db, id: number, now: string, by: string): boolean => st(db).claim.run(now, by, id, now).changes === 1;
+
+/**
+ * Put claims back to pending whose deliverer is gone (`isStale` says so) so they are sent.
+ * Returns the ids. If that deliverer was in fact alive and its server had accepted the mail,
+ * this sends it twice: the one duplicate window besides the sent-mark.
+ */
+export function releaseStaleClaims(db: Db, isStale: (claimedAt: string | null, claimedBy: string | null) => boolean): number[] {
+  const released: number[] = [];
+  for (const c of st(db).claims.all())
+    if (isStale(c.claimed_at, c.claimed_by) && st(db).unclaim.run(c.id, c.claimed_by).changes === 1) released.push(c.id);
+  return released;
+}
+
 /** The one statement between SMTP acceptance and "sent": the whole duplicate window. */
 export const markSent = (db: Db, id: number, at: string): void => void st(db).sent.run(at, id);
 export const markRetry = (db: Db, id: number, error: string, nextAt: string): void => void st(db).retry.run(error, nextAt, id);
@@ -150,18 +189,19 @@ export const releaseOutbox = (db: Db, id: number, now: string): boolean => st(db
 
 /** Automatic replies (not held) to one address since `since`, counted up to `upTo`. */
 export const autoRepliesTo = (db: Db, addr: string, since: string, upTo: number): number => st(db).countTo.get(addr, since, upTo)!.n;
-/** Every mail (not held) written since `since`, counted up to `upTo`. */
-export const mailsSince = (db: Db, since: string, upTo: number): number => st(db).countAll.get(since, upTo)!.n;
-
 /**
- * Have `limit` mails (not held) been written since `since`? With fewer rows than that in the
- * whole table the answer is no without counting (a high limit would make every enqueue
- * count the whole window); otherwise the count, bounded by the limit.
+ * When a new mail may go under "count mails per `minutes`": now, or `minutes` after the
+ * count-th latest slot. Slots are handed out in order, so no window of that length ever
+ * holds more than count due mails (held ones are not counted).
  */
-export function mailsSinceReach(db: Db, since: string, limit: number): boolean {
+export function nextGlobalSlot(db: Db, count: number, minutes: number, now: Date): string {
   const s = st(db);
-  if ((s.idSpan.get()?.n ?? 0) < limit) return false;
-  return s.countAll.get(since, limit)!.n >= limit;
+  // Fewer rows than `count` in the whole table: no count-th slot, no scan (a high limit
+  // would make every enqueue walk the whole window).
+  if ((s.idSpan.get()?.n ?? 0) < count) return now.toISOString();
+  const nth = s.nthSlot.get(new Date(now.getTime() - minutes * 60_000).toISOString(), count - 1)?.at;
+  const free = nth ? Date.parse(nth) + minutes * 60_000 : 0;
+  return new Date(Math.max(now.getTime(), free)).toISOString();
 }
 
 export function listOutbox(db: Db, statuses: OutboxStatus[]): OutboxRow[] {

@@ -84,11 +84,14 @@ describe('delivery crash', () => {
     smtp.delayMs = 0;
     const second = await startChild(configFile);
     const deadline = Date.now() + 30_000;
-    while (listOutbox(db, ['pending']).length > 0) {
+    // The first child's claims are reset: its pid is dead.
+    while (listOutbox(db, ['pending', 'sending']).length > 0) {
       if (Date.now() > deadline) throw new Error('outbox not drained after restart');
       await new Promise((r) => setTimeout(r, 50));
     }
+    const secondExit = new Promise((r) => second.once('exit', r));
     second.kill('SIGTERM');
+    await secondExit;
 
     const received = smtp.received.map((r) => r.messageId);
     expect(new Set(received)).toEqual(new Set(all));

@@ -1,10 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/schema.js';
 import { createLogger } from '../../src/log.js';
-import { drainOutbox, startOutboxLoop } from '../../src/outbox/deliver.js';
+import { drainOutbox, startOutboxLoop, UnmarkedMailError } from '../../src/outbox/deliver.js';
 import { createOutboxHook } from '../../src/outbox/enqueue.js';
 import { listUndelivered, retryMail } from '../../src/service/outbox.js';
 import type { ChangeHook } from '../../src/service/changes.js';
@@ -44,6 +47,7 @@ beforeEach(async () => {
   db = openDb(config.database);
   hook = createOutboxHook(config, loadTemplates(config));
 });
+afterEach(() => db.close());
 
 /** A new ticket from a client: an acknowledgement and an assignment notice in the outbox. */
 function newTicket(clientEmail = 'dana@bakery.example') {
@@ -147,6 +151,107 @@ describe('outbox delivery over SMTP', () => {
     expect(await drainOutbox(config, db, log)).toEqual({ sent: 0, retried: 0, failed: 0 });
     const next = Date.parse(listOutbox(db, ['pending'])[0]!.nextAttemptAt);
     expect(next - Date.now()).toBeGreaterThan(3500_000);
+  });
+
+  /** Once the server accepted the first mail, another connection holds the write lock: marking it sent fails. */
+  function lockStoreOnFirstAccept(): { release(): void } {
+    db.pragma('busy_timeout = 100');
+    const other = new Database(config.database);
+    smtp.respond = () => {
+      if (!other.inTransaction) other.exec('BEGIN IMMEDIATE');
+      return null;
+    };
+    return {
+      release() {
+        if (other.inTransaction) other.exec('COMMIT');
+        other.close();
+      },
+    };
+  }
+
+  it('mail the server accepted but the store could not mark sent is never sent again; only the mark is retried', async () => {
+    newTicket();
+    const lock = lockStoreOnFirstAccept();
+    try {
+      await expect(drainOutbox(config, db, log)).rejects.toThrow(UnmarkedMailError);
+      expect(smtp.received).toHaveLength(2);
+      // The next pass, store still locked: fails again, sends nothing.
+      await expect(drainOutbox(config, db, log)).rejects.toThrow(/could not be marked sent/);
+      expect(smtp.received).toHaveLength(2);
+    } finally {
+      lock.release();
+    }
+    // The store is back: the marks go through, and still nothing is sent again.
+    expect(await drainOutbox(config, db, log)).toEqual({ sent: 0, retried: 0, failed: 0 });
+    expect(statuses()).toEqual(['sent', 'sent']);
+    expect(smtp.received).toHaveLength(2);
+  });
+
+  it('the daemon loop stops with an error, instead of resending every second, when a mark fails', async () => {
+    newTicket();
+    const lock = lockStoreOnFirstAccept();
+    try {
+      const loop = startOutboxLoop(config, db, log, { idleMs: 50 });
+      await expect(loop.done).rejects.toThrow(UnmarkedMailError);
+      await expect(loop.stop()).rejects.toThrow(UnmarkedMailError);
+      expect(smtp.received).toHaveLength(2);
+    } finally {
+      lock.release();
+    }
+  });
+
+  it('two deliverers at once (two connections, as two processes): every mail sent once', async () => {
+    for (let i = 0; i < 10; i++) newTicket(`client${i}@x.example`);
+    const db2 = openDb(config.database);
+    try {
+      smtp.delayMs = 5;
+      const [a, b] = await Promise.all([drainOutbox(config, db, log), drainOutbox(config, db2, log)]);
+      expect(a.sent + b.sent).toBe(20);
+    } finally {
+      db2.close();
+    }
+    expect(smtp.received).toHaveLength(20);
+    expect(new Set(smtp.received.map((r) => r.messageId)).size).toBe(20);
+    expect(new Set(statuses())).toEqual(new Set(['sent']));
+  });
+
+  const claim = (id: number, by: string, minutesAgo = 0) =>
+    db.prepare(`UPDATE outbox SET status = 'sending', claimed_at = ?, claimed_by = ? WHERE id = ?`)
+      .run(new Date(Date.now() - minutesAgo * 60_000).toISOString(), by, id);
+
+  it('a claim by a dead process on this host is reset and the mail sent; a live recent one is left alone', async () => {
+    newTicket();
+    const [ack, notice] = listOutbox(db, ['pending']);
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    claim(ack!.id, `${hostname()}/${dead}/0bad`);
+    claim(notice!.id, `${hostname()}/${process.ppid}/0abc`); // alive: the test runner
+    expect(await drainOutbox(config, db, log)).toEqual({ sent: 1, retried: 0, failed: 0 });
+    expect(smtp.received.map((r) => r.messageId)).toEqual([ack!.messageId]);
+    expect(getOutbox(db, notice!.id)).toMatchObject({ status: 'sending', claimedBy: `${hostname()}/${process.ppid}/0abc` });
+  });
+
+  it('a claim older than a few minutes is reset, whoever holds it', async () => {
+    newTicket();
+    for (const r of listOutbox(db, ['pending'])) claim(r.id, 'elsewhere.example/4242/beef', 11);
+    expect(await drainOutbox(config, db, log)).toEqual({ sent: 2, retried: 0, failed: 0 });
+    expect(statuses()).toEqual(['sent', 'sent']);
+  });
+
+  it('mail deferred by the global limit goes out once its window has passed, not before', async () => {
+    config.rate_limits.global = { count: 2, minutes: 10 };
+    // Written just over 10 minutes ago: two went at once, two were deferred to a second ago,
+    // two to ten minutes from now.
+    const written = Date.now() - 10 * 60_000 - 1000;
+    const earlier = createOutboxHook(config, loadTemplates(config), { now: () => new Date(written) });
+    for (let i = 0; i < 3; i++) {
+      const t = makeTicket(db, { clientEmail: `client${i}@x.example` });
+      db.transaction(() => earlier(db, { kind: 'ticket-created', ticket: t, message: clientMessage(t) }))();
+    }
+    expect(await drainOutbox(config, db, log)).toEqual({ sent: 4, retried: 0, failed: 0 });
+    const waiting = listOutbox(db, ['pending']);
+    expect(waiting.map((r) => r.kind)).toEqual(['ack', 'assigned']);
+    expect(Date.parse(waiting[0]!.nextAttemptAt)).toBe(written + 20 * 60_000);
+    expect(listOutbox(db, ['held'])).toEqual([]);
   });
 
   it('the daemon loop delivers mail written after it started, and stops cleanly', async () => {

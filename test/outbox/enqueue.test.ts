@@ -6,10 +6,10 @@ import { loadTemplates } from '../../src/templates/load.js';
 import { outboxConfig } from '../support/outbox-config.js';
 import { clientMessage, makeTicket } from '../support/outbox-db.js';
 
-function setup(over: Record<string, unknown> = {}) {
+function setup(over: Record<string, unknown> = {}, now?: () => Date) {
   const config = outboxConfig(over);
   const db = openDb(':memory:');
-  const hook = createOutboxHook(config, loadTemplates(config));
+  const hook = createOutboxHook(config, loadTemplates(config), { now });
   return { config, db, hook };
 }
 
@@ -111,16 +111,36 @@ describe('outbox enqueue hook', () => {
     expect(JSON.parse(held[0]!.data)).toMatchObject({ outbox_id: acks[5]!.id, mail: 'ack', to: 'dana@bakery.example' });
   });
 
-  it('holds every mail over the global limit', () => {
-    const { db, hook } = setup({ rate_limits: { global: { count: 3, minutes: 10 } } });
-    for (const email of ['a@x.example', 'b@x.example', 'c@x.example']) {
+  it('defers mail over the global limit to when its window frees, with an event; holds nothing', () => {
+    const start = Date.parse('2026-11-23T10:00:00.000Z');
+    let clock = start;
+    const { db, hook } = setup({ rate_limits: { global: { count: 3, minutes: 10 } } }, () => new Date(clock));
+    const newTicket = (email: string) => {
       const t = makeTicket(db, { clientEmail: email });
       hook(db, { kind: 'ticket-created', ticket: t, message: clientMessage(t) });
-    }
-    expect(rows(db).map((r) => `${r.kind}:${r.status}`)).toEqual([
-      'ack:pending', 'assigned:pending', 'ack:pending', 'assigned:held', 'ack:held', 'assigned:held',
+    };
+    for (const email of ['a@x.example', 'b@x.example', 'c@x.example']) newTicket(email);
+    const at = (minutes: number) => new Date(start + minutes * 60_000).toISOString();
+    expect(rows(db).map((r) => `${r.kind}:${r.status}:${r.nextAttemptAt}`)).toEqual([
+      `ack:pending:${at(0)}`, `assigned:pending:${at(0)}`, `ack:pending:${at(0)}`,
+      // The assignment notice waits too, but only until the window frees: no one must release it.
+      `assigned:pending:${at(10)}`, `ack:pending:${at(10)}`, `assigned:pending:${at(10)}`,
     ]);
-    expect(events(db)).toHaveLength(3);
+    expect(rows(db)[3]!.lastError).toBe(`deferred by the global rate limit (3 mails in 10 minutes) until ${at(10)}`);
+    const deferred = events(db);
+    expect(deferred.map((e) => e.kind)).toEqual(['mail_deferred', 'mail_deferred', 'mail_deferred']);
+    expect(JSON.parse(deferred[0]!.data)).toMatchObject({ outbox_id: rows(db)[3]!.id, mail: 'assigned', until: at(10) });
+    // The next window is full as well (three due at 10 minutes): the next mail goes at 20.
+    clock = start + 5 * 60_000;
+    newTicket('d@x.example');
+    expect(rows(db).slice(6).map((r) => r.nextAttemptAt)).toEqual([at(20), at(20)]);
+    // Once every window is past, mail goes at once again.
+    clock = start + 31 * 60_000;
+    newTicket('e@x.example');
+    expect(rows(db).slice(8).map((r) => [r.status, r.nextAttemptAt, r.lastError])).toEqual([
+      ['pending', at(31), null],
+      ['pending', at(31), null],
+    ]);
   });
 
   it('never sends to our own support address: such a mail is held with an event', () => {

@@ -1,0 +1,43 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDb } from '../../src/store/db.js';
+import { migrations } from '../../src/store/migrations.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'tkd-migrate-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('migrations', () => {
+  it('the outbox-claims rebuild keeps every row, its id (messages refer to it) and the indexes', () => {
+    const file = path.join(dir, 'old.sqlite');
+    const old = new Database(file);
+    old.pragma('foreign_keys = ON');
+    old.exec(migrations[0]!);
+    old.exec(migrations[1]!);
+    old.pragma('user_version = 2');
+    old.exec(`
+      INSERT INTO tickets (id, key, number, type_id, subject, status, opener_kind, opener_email, checker, created_at, updated_at)
+        VALUES (1, 'SEO-1', 1, 'seo', 's', 'new', 'client', 'a@x', 'management', 't', 't');
+      INSERT INTO outbox (id, ticket_id, kind, to_addr, subject, message_id, text, status, attempts, next_attempt_at, last_error, created_at)
+        VALUES (7, 1, 'ack', 'a@x', 'hello', 'm7@agency', 'text', 'failed', 3, 't', '550 no', 't');
+      INSERT INTO messages (ticket_id, outbox_id, direction, author_kind, created_at) VALUES (1, 7, 'out', 'system', 't');`);
+    old.close();
+
+    const db = openDb(file);
+    try {
+      expect(db.prepare(`SELECT id, status, attempts, last_error, message_id FROM outbox`).all()).toEqual([
+        { id: 7, status: 'failed', attempts: 3, last_error: '550 no', message_id: 'm7@agency' },
+      ]);
+      expect(db.pragma('foreign_key_check')).toEqual([]);
+      db.prepare(`UPDATE outbox SET status = 'sending', claimed_at = 't', claimed_by = 'h/1/x' WHERE id = 7`).run();
+      const indexes = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox' AND sql IS NOT NULL`).all() as { name: string }[]).map((i) => i.name);
+      expect(indexes).toEqual(expect.arrayContaining(['outbox_due', 'outbox_recipient', 'outbox_recent']));
+      // Still enforced after the rebuild.
+      expect(() => db.prepare(`INSERT INTO messages (ticket_id, outbox_id, direction, author_kind, created_at) VALUES (1, 99, 'out', 'system', 't')`).run()).toThrow(/FOREIGN KEY/);
+    } finally {
+      db.close();
+    }
+  });
+});
