@@ -14,8 +14,9 @@ import { processParsed, type ProcessContext } from './process-message.js';
 //      de-duplication keeps a message from being ticketed twice);
 //   2. re-mark on the server what was committed but not marked (a crash in between);
 //   3. in batches: fetch into memory → journal every message first (raw bytes stored) →
-//      parse (worker pool, ahead of the commits) → pipeline → one transaction per message,
-//      in UID order → mark the batch on the server.
+//      parse (worker pool, ahead of the commits) → pipeline → one transaction per message
+//      (grouped: the messages already parsed share one commit, see commit-group.ts), in UID
+//      order → mark the batch on the server.
 // Stops between messages when the signal aborts, never inside a commit.
 
 export interface PassContext extends ProcessContext {
