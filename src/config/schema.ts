@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 // The one source of the config type. Rule operators and fields are closed sets so that a
@@ -151,7 +152,9 @@ export const configSchema = z
     templates_dir: z.string().min(1).optional(),
     rate_limits: rateLimits.default({ per_recipient: { count: 5, minutes: 60 }, global: { count: 100, minutes: 10 } }),
     ticket_number_start: z.number().int().min(1).default(1000),
-    parse_workers: z.number().int().min(0).max(16).default(2),
+    // One core stays with the main thread (IMAP, pipeline, commits): on 2 cores, 1 worker
+    // measured the same CPU per mail as 2 and ~30-50 MB less peak RSS.
+    parse_workers: z.number().int().min(0).max(16).default(() => Math.min(16, Math.max(1, availableParallelism() - 1))),
     log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     mailbox,
     smtp: smtp.optional(),

@@ -30,9 +30,9 @@ export interface ParsePoolOptions {
 
 const workerFile = fileURLToPath(new URL('./parse-worker.js', import.meta.url));
 
-// Jobs posted to one worker before it answers: the next is waiting in its port when it
-// finishes, so it never idles while the main thread is busy committing.
-const IN_FLIGHT = 2;
+// Jobs posted to one worker before it answers: the next ones wait in its port, so it never
+// idles while the main thread is busy committing a group (several messages, several ms).
+const IN_FLIGHT = 8;
 
 export function createParsePool(opts: ParsePoolOptions): ParsePool {
   // Under a TypeScript test runner there is no compiled worker file: parse in this thread.

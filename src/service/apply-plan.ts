@@ -11,7 +11,8 @@ import type { ChangeHook, MessageSnapshot, TicketChange } from './changes.js';
 // The one SQLite transaction per message: its journal outcome, the ticket, message,
 // attachments and events it causes, the change hooks (outbox rows), and the checkpoint
 // advance. Either all of it is committed or none, so a crash anywhere repeats the message
-// whole or not at all.
+// whole or not at all. Inside a group commit (commit-group.ts) it is a savepoint of the
+// group's transaction: all or nothing per group.
 
 export interface ApplyContext {
   db: Db;

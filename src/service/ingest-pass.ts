@@ -6,6 +6,7 @@ import { rawMessageId } from '../ingest/raw-message-id.js';
 import { checkpointStore } from '../store/checkpoints.js';
 import type { Mail } from '../router/types.js';
 import { journalStore, type JournalRow, type Outcome } from '../store/journal.js';
+import { commitGroup, type GroupItem } from './commit-group.js';
 import { processParsed, type ProcessContext } from './process-message.js';
 
 // One pass over the open folder:
@@ -13,8 +14,9 @@ import { processParsed, type ProcessContext } from './process-message.js';
 //      de-duplication keeps a message from being ticketed twice);
 //   2. re-mark on the server what was committed but not marked (a crash in between);
 //   3. in batches: fetch into memory → journal every message first (raw bytes stored) →
-//      parse (worker pool, ahead of the commits) → pipeline → one transaction per message,
-//      in UID order → mark the batch on the server.
+//      parse (worker pool, ahead of the commits) → pipeline → one transaction per message
+//      (grouped: the messages already parsed share one commit, see commit-group.ts), in UID
+//      order → mark the batch on the server.
 // Stops between messages when the signal aborts, never inside a commit.
 
 export interface PassContext extends ProcessContext {
@@ -26,7 +28,12 @@ type Fetched = Awaited<ReturnType<typeof fetchSources>>[number];
 
 export type PassStats = Record<Outcome, number> & { fetched: number; remarked: number; replayed: number };
 
-const PARSE_AHEAD = (workers: number) => Math.max(2, workers * 4);
+// With workers, enough to keep each one's port full (parse-pool IN_FLIGHT) while a group
+// commits; the results that are back when a commit starts join its group.
+const PARSE_AHEAD = (workers: number) => (workers ? Math.max(16, workers * 8) : 2);
+
+// At most this many messages per group commit (see commitGroup).
+const GROUP_MAX = 8;
 
 // A batch is also bounded by bytes: a few 30 MB messages must not be held at once.
 const BATCH_BYTES = 64 * 1024 * 1024;
@@ -96,35 +103,55 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
       fetched.length = 0;
       // Parses run a few messages ahead of the commits (enough to keep every worker busy, few
       // enough to bound memory); the commits take them in UID order.
-      const parses: (Promise<Mail | Error> | null)[] = [];
+      const parses: (Promise<void> | undefined)[] = [];
+      // undefined: not parsed yet; null: nothing to decide (already has an outcome).
+      const results: (Mail | Error | null | undefined)[] = [];
       const startParse = (k: number) => {
         const r = rows[k];
         if (!r || parses[k] !== undefined) return;
-        parses[k] = r.row.outcome === null && r.source ? settle(ctx.pool.parse(r.row.rawPath, r.source)) : null;
+        if (r.row.outcome === null && r.source) {
+          parses[k] = settle(ctx.pool.parse(r.row.rawPath, r.source)).then((m) => void (results[k] = m));
+        } else {
+          results[k] = null;
+          parses[k] = Promise.resolve();
+        }
         r.source = null; // the pool has it; let it go as soon as the parse does
       };
-      for (let k = 0; k < PARSE_AHEAD(ctx.pool.workers); k++) startParse(k);
+      const ahead = PARSE_AHEAD(ctx.pool.workers);
+      for (let k = 0; k < ahead; k++) startParse(k);
       if (marking) await marking;
       marking = null;
       const done: JournalRow[] = [];
-      for (let i = 0; i < rows.length; i++) {
+      for (let i = 0; i < rows.length; ) {
         if (ctx.signal?.aborted) break;
-        for (let k = i; k < i + PARSE_AHEAD(ctx.pool.workers); k++) startParse(k);
-        const { row } = rows[i]!;
-        rows[i] = undefined;
-        const parsed = parses[i];
-        parses[i] = null;
-        const held = row.uid > firstMissing;
-        if (parsed) {
-          const position = held ? undefined : { mailbox: folder.key, uidvalidity: folder.uidValidity, uid: row.uid };
-          const applied = processParsed(ctx, row.id, await parsed, position);
-          count(stats, applied.outcome);
-          log.debug({ uid: row.uid, journalId: row.id, ...applied }, 'message decided');
-        } else if (row.outcome !== null && !held) {
-          // Decided in a pass that held the checkpoint below a missing UID: catch up now.
-          checkpoints.advance(folder.key, folder.uidValidity, row.uid);
+        for (let k = i; k < i + ahead; k++) startParse(k);
+        await parses[i];
+        // Group commit: the next message and every later one whose parse has already come
+        // back (never waiting for one), in UID order, in one transaction.
+        let end = i + 1;
+        while (end < rows.length && end - i < GROUP_MAX && results[end] !== undefined) end++;
+        const group: GroupItem[] = [];
+        for (let k = i; k < end; k++) {
+          const { row } = rows[k]!;
+          const parsed = results[k] ?? null;
+          // Above a UID the server sent no body for, the checkpoint stays put for this pass.
+          const held = row.uid > firstMissing;
+          // A row decided in a pass that held the checkpoint below a missing UID (parsed null:
+          // nothing to decide) still moves the checkpoint: catch up now.
+          const advances = !held && (parsed !== null || row.outcome !== null);
+          group.push({ row, parsed, position: advances ? { mailbox: folder.key, uidvalidity: folder.uidValidity, uid: row.uid } : undefined });
+          rows[k] = undefined;
+          results[k] = undefined;
+          parses[k] = Promise.resolve();
         }
-        done.push(row);
+        i = end;
+        for (const { row, applied } of commitGroup(ctx, group)) {
+          if (applied) {
+            count(stats, applied.outcome);
+            if (log.isLevelEnabled('debug')) log.debug({ uid: row.uid, journalId: row.id, ...applied }, 'message decided');
+          }
+          done.push(row);
+        }
       }
       if (done.length) {
         marking = mark(done);

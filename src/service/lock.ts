@@ -1,4 +1,5 @@
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { TicketdError } from '../errors.js';
 
 // One process at a time may write tickets from the mailbox (`run`, `reprocess`): two would
@@ -12,6 +13,8 @@ export interface Lock {
 export function acquireLock(database: string): Lock {
   if (database === ':memory:') return { release() {} };
   const file = `${database}.lock`;
+  // Taken before openDb, which would create the directory of a first run's database.
+  mkdirSync(path.dirname(file), { recursive: true });
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
       writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });

@@ -28,15 +28,31 @@ export function processParsed(
   position?: MailboxPosition,
   guard?: ApplyGuard,
 ): Applied {
-  if (parsed instanceof Error) {
-    return failed(ctx, journalId, `parse failed: ${errorMessage(parsed)}`, position, parsed, guard);
-  }
+  if (parsed instanceof Error) return decideParsed(ctx, journalId, parsed, position, guard);
   try {
-    const result = runPipeline(parsed, { config: ctx.config, lookup: ctx.lookup });
-    return applyPlan(ctx, { journalId, mail: parsed, result, position, guard });
+    return decideParsed(ctx, journalId, parsed, position, guard);
   } catch (err) {
     return failed(ctx, journalId, `not applied: ${errorMessage(err)}`, position, err, guard);
   }
+}
+
+/**
+ * Like processParsed, but an error applying the plan is thrown (nothing of it written) instead
+ * of being recorded as `failed`: a group commit rolls the whole group back and redoes it one
+ * message per transaction, so a failing message never takes its neighbours with it.
+ */
+export function decideParsed(
+  ctx: ProcessContext,
+  journalId: number,
+  parsed: Mail | Error,
+  position?: MailboxPosition,
+  guard?: ApplyGuard,
+): Applied {
+  if (parsed instanceof Error) {
+    return failed(ctx, journalId, `parse failed: ${errorMessage(parsed)}`, position, parsed, guard);
+  }
+  const result = runPipeline(parsed, { config: ctx.config, lookup: ctx.lookup });
+  return applyPlan(ctx, { journalId, mail: parsed, result, position, guard });
 }
 
 function failed(

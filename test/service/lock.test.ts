@@ -28,6 +28,14 @@ function runCli(args: string[]): Promise<{ code: number | null; stderr: string }
 }
 
 describe('single-instance lock', () => {
+  it('is taken on a first run, before the database directory exists', () => {
+    const db = path.join(dir, 'fresh', 'sub', 'ticketd.sqlite');
+    const lock = acquireLock(db);
+    expect(readFileSync(`${db}.lock`, 'utf8').trim()).toBe(String(process.pid));
+    lock.release();
+    expect(existsSync(`${db}.lock`)).toBe(false);
+  });
+
   it('a second run (with or without --once) and reprocess refuse while a live process holds the lock', async () => {
     // Nothing listens on port 1: a run that got past the lock would fail differently.
     const configFile = writeConfigFile(path.join(dir, 'held'), 'held', { imapPort: 1, password: 'x' });
