@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MailboxState } from '../../src/ingest/mailbox.js';
 import { runDaemon } from '../../src/service/daemon.js';
-import { removeDovecotDir, startDovecot, type RunningDovecot } from '../support/dovecot.js';
+import { useDovecot } from '../support/dovecot.js';
 import { clientMail } from '../support/emails.js';
 import { appendMail, stopDovecotHard, waitFor } from '../support/mailbox.js';
 import { configFor, freshUser, journal, quiet, tickets } from '../support/ticketd.js';
 
 // The long-running daemon in-process: IDLE wakes it, and it survives the server going away.
 
-let dovecot: RunningDovecot;
-beforeAll(() => {
-  dovecot = startDovecot();
-});
-afterAll(() => {
-  dovecot?.stop();
-  if (dovecot) removeDovecotDir(dovecot);
-});
+const dovecot = useDovecot();
 
 describe('daemon', () => {
   it('picks up new mail through IDLE, survives Dovecot being stopped and started, and stops on request', async () => {

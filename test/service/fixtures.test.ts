@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { root } from '../support/build.js';
-import { removeDovecotDir, startDovecot, type RunningDovecot } from '../support/dovecot.js';
+import { useDovecot } from '../support/dovecot.js';
 import { appendMail } from '../support/mailbox.js';
 import { freshUser, journal, readDb, runOnce } from '../support/ticketd.js';
 
@@ -16,14 +16,7 @@ import { freshUser, journal, readDb, runOnce } from '../support/ticketd.js';
 const dir = path.join(root, 'fixtures/emails');
 const files = readdirSync(dir).filter((f) => f.endsWith('.eml')).sort();
 
-let dovecot: RunningDovecot;
-beforeAll(() => {
-  dovecot = startDovecot();
-});
-afterAll(() => {
-  dovecot?.stop();
-  if (dovecot) removeDovecotDir(dovecot);
-});
+const dovecot = useDovecot();
 
 describe('sample mail through Dovecot', () => {
   it('journals every fixture once with an outcome and opens the golden tickets', async () => {

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createOutboxHook } from '../../src/outbox/enqueue.js';
 import { runDaemon } from '../../src/service/daemon.js';
 import { loadTemplates } from '../../src/templates/load.js';
-import { removeDovecotDir, startDovecot, type RunningDovecot } from '../support/dovecot.js';
+import { useDovecot } from '../support/dovecot.js';
 import { clientMail } from '../support/emails.js';
 import { appendMail } from '../support/mailbox.js';
 import { configFor, freshUser, journal, quiet, readDb, tickets } from '../support/ticketd.js';
@@ -12,14 +12,7 @@ import { configFor, freshUser, journal, quiet, readDb, tickets } from '../suppor
 // reply does without commands: append a message marked staff and clear the blue flag. It
 // must not change status, assignee or type, reopen, or send anything to anyone.
 
-let dovecot: RunningDovecot;
-beforeAll(() => {
-  dovecot = startDovecot();
-});
-afterAll(() => {
-  dovecot?.stop();
-  if (dovecot) removeDovecotDir(dovecot);
-});
+const dovecot = useDovecot();
 
 describe('a forged staff From on a [KEY] subject', () => {
   it('only appends a staff message and clears the blue flag: no command, no reopen, no mail out', async () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { reprocess } from '../../src/service/reprocess.js';
-import { removeDovecotDir, startDovecot, type RunningDovecot } from '../support/dovecot.js';
+import { useDovecot } from '../support/dovecot.js';
 import { clientMail } from '../support/emails.js';
 import { appendMail, listFolder, withImap } from '../support/mailbox.js';
 import { configFor, freshUser, journal, quiet, readDb, runOnce, tickets } from '../support/ticketd.js';
@@ -13,14 +13,7 @@ import { journalStore } from '../../src/store/journal.js';
 // Odd mailbox situations: a re-created folder, processed_folder mode, bad input, a crash
 // between commit and mark, and replaying failed mail.
 
-let dovecot: RunningDovecot;
-beforeAll(() => {
-  dovecot = startDovecot();
-});
-afterAll(() => {
-  dovecot?.stop();
-  if (dovecot) removeDovecotDir(dovecot);
-});
+const dovecot = useDovecot();
 
 describe('ingest edge cases through Dovecot', () => {
   it('a new UIDVALIDITY (folder deleted and re-created with the same mail) creates no duplicates', async () => {

@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeDovecotDir, startDovecot, type RunningDovecot } from '../support/dovecot.js';
+import { describe, expect, it } from 'vitest';
+import { useDovecot } from '../support/dovecot.js';
 import { bounce, clientMail, listMail, outOfOffice } from '../support/emails.js';
 import { appendMail, listFolder } from '../support/mailbox.js';
 import { configFor, freshUser, journal, readDb, runOnce, snapshot, tickets } from '../support/ticketd.js';
 
 // `run --once` in-process against a real Dovecot: what real-looking mail becomes.
 
-let dovecot: RunningDovecot;
-beforeAll(() => {
-  dovecot = startDovecot();
-});
-afterAll(() => {
-  dovecot?.stop();
-  if (dovecot) removeDovecotDir(dovecot);
-});
+const dovecot = useDovecot();
 
 describe('ingest through Dovecot', () => {
   it('opens tickets by request type and assignee, also for mail a person already read, and marks them \\Seen', async () => {

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createOutboxHook } from '../../src/outbox/enqueue.js';
 import { runDaemon } from '../../src/service/daemon.js';
 import { loadTemplates } from '../../src/templates/load.js';
-import { removeDovecotDir, startDovecot, type RunningDovecot } from '../support/dovecot.js';
+import { useDovecot } from '../support/dovecot.js';
 import { clientMail } from '../support/emails.js';
 import { appendMail } from '../support/mailbox.js';
 import { configFor, freshUser, journal, quiet, readDb, tickets } from '../support/ticketd.js';
@@ -12,14 +12,7 @@ import { configFor, freshUser, journal, quiet, readDb, tickets } from '../suppor
 // which exists only in our outbox. It must land on the ticket, not open a second one with a
 // second acknowledgement.
 
-let dovecot: RunningDovecot;
-beforeAll(() => {
-  dovecot = startDovecot();
-});
-afterAll(() => {
-  dovecot?.stop();
-  if (dovecot) removeDovecotDir(dovecot);
-});
+const dovecot = useDovecot();
 
 describe('a reply to our acknowledgement without the [KEY] tag', () => {
   it('is appended to the ticket by In-Reply-To, and gets no second acknowledgement', async () => {

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { fileURLToPath } from 'node:url';
 
 const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../scripts/dovecot.sh');
@@ -59,4 +60,25 @@ export function startDovecot(): RunningDovecot {
 
 export function removeDovecotDir(d: RunningDovecot): void {
   rmSync(d.dir, { recursive: true, force: true });
+}
+
+/**
+ * A private Dovecot for this test file: started in beforeAll, stopped by PID in afterAll (also
+ * when tests fail). The handle reads through to the running instance, so restart() shows.
+ */
+export function useDovecot(): RunningDovecot {
+  let running: RunningDovecot | undefined;
+  beforeAll(() => {
+    running = startDovecot();
+  });
+  afterAll(() => {
+    running?.stop();
+    if (running) removeDovecotDir(running);
+  });
+  return new Proxy({} as RunningDovecot, {
+    get(_target, key) {
+      if (!running) throw new Error('Dovecot is not started yet: use it inside a test or a hook');
+      return running[key as keyof RunningDovecot];
+    },
+  });
 }
