@@ -33,12 +33,48 @@ function knownDecoder(charset: string): TextDecoder | null {
  */
 export function unknownCharsets(raw: Buffer): string[] {
   const found = new Set<string>();
-  for (const m of raw.toString('latin1').matchAll(/charset\s*=\s*["']?([A-Za-z0-9_.:+-]+)/gi)) {
-    const name = m[1]!;
+  for (const name of declaredCharsets(raw)) {
     // UTF-7 is refused by mailparser on purpose (it can smuggle markup); leave that to it.
     if (!knownDecoder(name) && !/^(?:unicode-1-1-)?utf-?7$/i.test(name)) found.add(name.toLowerCase());
   }
   return [...found];
+}
+
+const CHARSET_AT = /charset\s*=\s*["']?([A-Za-z0-9_.:+-]+)/iy;
+const SET_CASES = ['set', 'seT', 'sEt', 'sET', 'Set', 'SeT', 'SEt', 'SET'];
+const CHAR = /^char$/i;
+
+/**
+ * The names in every `charset=NAME`, in order, as a global /charset.../gi over the whole raw
+ * text would find them. Turning a mail with a 200 KB attachment into one string cost more than
+ * the rest of this check, so native searches for "set" (any case) find the few places to look.
+ */
+function declaredCharsets(raw: Buffer): string[] {
+  const starts: number[] = [];
+  for (const set of SET_CASES) {
+    for (let i = raw.indexOf(set, 4, 'latin1'); i >= 0; i = raw.indexOf(set, i + 1, 'latin1')) {
+      if (CHAR.test(raw.toString('latin1', i - 4, i))) starts.push(i - 4);
+    }
+  }
+  starts.sort((a, b) => a - b);
+  const names: string[] = [];
+  let end = 0; // a global regex resumes after its last match
+  for (const start of starts) {
+    if (start < end) continue;
+    let window = raw.toString('latin1', start, start + 4096);
+    CHARSET_AT.lastIndex = 0;
+    let m = CHARSET_AT.exec(window);
+    // A match running to the window's edge may go on: redo it over the rest of the mail.
+    if (m && m[0].length === window.length && start + window.length < raw.length) {
+      window = raw.toString('latin1', start);
+      CHARSET_AT.lastIndex = 0;
+      m = CHARSET_AT.exec(window);
+    }
+    if (!m) continue;
+    names.push(m[1]!);
+    end = start + m[0].length;
+  }
+  return names;
 }
 
 /** Decode bytes labelled with an unknown charset: UTF-8 when valid, else windows-1252. */

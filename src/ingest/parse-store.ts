@@ -12,7 +12,8 @@ export async function parseAndStore(raw: Buffer, blobs: BlobStore, attachmentMax
     const part = parts[i];
     // Over the cap: nothing to store, the note says why.
     if (!part || (part.length === 0 && a.sha256 === null)) return a;
-    const blob = blobs.put('attachments', part);
+    // mailparser already computed the sha256 (checksumAlgo): no second pass over the bytes.
+    const blob = blobs.put('attachments', part, a.sha256 ?? undefined);
     return { ...a, sha256: blob.sha256, storedPath: blob.path };
   });
   return { ...mail, attachments };
