@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
+import type { RawRow } from '../src/store/outbox.js';
 
 // The mails both senders send: the outbox rows ticketd wrote during the ingest pass, read
 // as they are (same from/to/subject/text/html and threading headers).
@@ -17,17 +18,8 @@ export interface OutgoingMail {
   html: string | null;
 }
 
-interface OutboxRow {
-  to_addr: string;
-  subject: string;
-  message_id: string;
-  in_reply_to: string | null;
-  refs: string | null;
-  headers: string;
-  text: string;
-  html: string | null;
-  created_at: string;
-}
+// The columns the bare-nodemailer baseline reads, typed by the store's own row.
+type OutboxRow = Pick<RawRow, 'to_addr' | 'subject' | 'message_id' | 'in_reply_to' | 'refs' | 'headers' | 'text' | 'html' | 'created_at'>;
 
 /** The rows the drain will send (pending; held rows wait for a person). */
 export function outboxMails(dbFile: string): OutgoingMail[] {

@@ -34,7 +34,8 @@ export interface OutboxRow extends Omit<NewOutboxRow, 'status' | 'dueAt'> {
   claimedBy: string | null;
 }
 
-interface RawRow {
+/** An outbox row as SQLite returns it (snake_case columns). */
+export interface RawRow {
   id: number;
   ticket_id: number | null;
   journal_id: number | null;
