@@ -14,9 +14,9 @@ import { processParsed, type ProcessContext } from './process-message.js';
 //      de-duplication keeps a message from being ticketed twice);
 //   2. re-mark on the server what was committed but not marked (a crash in between);
 //   3. in batches: fetch into memory → journal every message first (raw bytes stored) →
-//      parse (worker pool, ahead of the commits) → pipeline → one transaction per message
-//      (grouped: the messages already parsed share one commit, see commit-group.ts), in UID
-//      order → mark the batch on the server.
+//      parse (worker pool, ahead of the commits, across batch boundaries) → pipeline → one
+//      transaction per message (grouped: the messages already parsed share one commit, see
+//      commit-group.ts), in UID order → mark a batch on the server once all of it committed.
 // Stops between messages when the signal aborts, never inside a commit.
 
 export interface PassContext extends ProcessContext {
@@ -27,6 +27,23 @@ export interface PassContext extends ProcessContext {
 type Fetched = Awaited<ReturnType<typeof fetchSources>>[number];
 
 export type PassStats = Record<Outcome, number> & { fetched: number; remarked: number; replayed: number };
+
+/** A batch's committed rows, marked on the server together once none is left. */
+interface BatchMarks {
+  left: number;
+  done: JournalRow[];
+}
+
+/** A journaled message waiting for its parse and its commit. */
+interface Queued {
+  row: JournalRow;
+  /** Raw bytes until handed to the parse pool. */
+  source: Buffer | null;
+  batch: BatchMarks;
+  parse: Promise<void> | null;
+  /** undefined: not parsed yet; null: nothing to decide (already has an outcome). */
+  result: Mail | Error | null | undefined;
+}
 
 // With workers, enough to keep each one's port full (parse-pool IN_FLIGHT) while a group
 // commits; the results that are back when a commit starts join its group.
@@ -72,97 +89,96 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
   const listing = await listAfter(folder.client, cp.lastUid);
   if (!(await replayGone(ctx, journal, folder, listing, stats))) return stats;
   const listed = [...batches(listing, settings.batch_size)];
-  const fetch = (i: number) => {
-    const p = fetchSources(folder.client, listed[i]!.map((l) => l.uid));
+  const fetch = (b: number) => {
+    const p = fetchSources(folder.client, listed[b]!.map((l) => l.uid));
     p.catch(() => undefined); // observed below; never an unhandled rejection meanwhile
     return p;
   };
-  const mark = async (rows: JournalRow[]) => {
-    if (await markProcessed(folder.client, settings, rows.map((r) => r.uid))) journal.markServer(rows.map((r) => r.id));
-    else log.warn({ count: rows.length }, 'could not mark processed messages on the server; will retry');
+  // Marks run one after another on the connection, beside the commits of later messages.
+  let marking: Promise<void> = Promise.resolve();
+  const mark = (rows: JournalRow[]) => {
+    marking = marking.then(async () => {
+      if (await markProcessed(folder.client, settings, rows.map((r) => r.uid))) journal.markServer(rows.map((r) => r.id));
+      else log.warn({ count: rows.length }, 'could not mark processed messages on the server; will retry');
+    });
+    marking.catch(() => undefined); // awaited below
   };
-  // The next batch is fetched while this one is parsed and committed, and a batch is marked
-  // while the next one's first parses run: IMAP round trips overlap the CPU work.
-  let next: Promise<Fetched[]> | null = listed.length ? fetch(0) : null;
-  let marking: Promise<void> | null = null;
   // The first listed UID the server sent no body for (expunged meanwhile, or a server hiccup):
   // the checkpoint stays below it for the rest of the pass, so the next pass lists it again.
   let firstMissing = Infinity;
-  try {
-    for (let b = 0; b < listed.length && !ctx.signal?.aborted; b++) {
-      const fetched = await next!;
-      next = b + 1 < listed.length ? fetch(b + 1) : null;
-      stats.fetched += fetched.length;
-      const got = new Set(fetched.map((f) => f.uid));
-      for (const { uid } of listed[b]!) {
-        if (got.has(uid)) continue;
-        log.warn({ uid }, 'listed message came back without a body; retrying it next pass');
-        firstMissing = Math.min(firstMissing, uid);
-      }
-      const rows: ({ row: JournalRow; source: Buffer | null } | undefined)[] = journalFirst(ctx, journal, folder, fetched);
-      fetched.length = 0;
-      // Parses run a few messages ahead of the commits (enough to keep every worker busy, few
-      // enough to bound memory); the commits take them in UID order.
-      const parses: (Promise<void> | undefined)[] = [];
-      // undefined: not parsed yet; null: nothing to decide (already has an outcome).
-      const results: (Mail | Error | null | undefined)[] = [];
-      const startParse = (k: number) => {
-        const r = rows[k];
-        if (!r || parses[k] !== undefined) return;
-        if (r.row.outcome === null && r.source) {
-          parses[k] = settle(ctx.pool.parse(r.row.rawPath, r.source)).then((m) => void (results[k] = m));
-        } else {
-          results[k] = null;
-          parses[k] = Promise.resolve();
-        }
-        r.source = null; // the pool has it; let it go as soon as the parse does
-      };
-      const ahead = PARSE_AHEAD(ctx.pool.workers);
-      for (let k = 0; k < ahead; k++) startParse(k);
-      if (marking) await marking;
-      marking = null;
-      const done: JournalRow[] = [];
-      for (let i = 0; i < rows.length; ) {
-        if (ctx.signal?.aborted) break;
-        for (let k = i; k < i + ahead; k++) startParse(k);
-        await parses[i];
-        // Group commit: the next message and every later one whose parse has already come
-        // back (never waiting for one), in UID order, in one transaction.
-        let end = i + 1;
-        while (end < rows.length && end - i < GROUP_MAX && results[end] !== undefined) end++;
-        const group: GroupItem[] = [];
-        for (let k = i; k < end; k++) {
-          const { row } = rows[k]!;
-          const parsed = results[k] ?? null;
-          // Above a UID the server sent no body for, the checkpoint stays put for this pass.
-          const held = row.uid > firstMissing;
-          // A row decided in a pass that held the checkpoint below a missing UID (parsed null:
-          // nothing to decide) still moves the checkpoint: catch up now.
-          const advances = !held && (parsed !== null || row.outcome !== null);
-          group.push({ row, parsed, position: advances ? { mailbox: folder.key, uidvalidity: folder.uidValidity, uid: row.uid } : undefined });
-          rows[k] = undefined;
-          results[k] = undefined;
-          parses[k] = Promise.resolve();
-        }
-        i = end;
-        for (const { row, applied } of commitGroup(ctx, group)) {
-          if (applied) {
-            count(stats, applied.outcome);
-            if (log.isLevelEnabled('debug')) log.debug({ uid: row.uid, journalId: row.id, ...applied }, 'message decided');
-          }
-          done.push(row);
-        }
-      }
-      if (done.length) {
-        marking = mark(done);
-        marking.catch(() => undefined); // awaited with the next batch or below
-      }
+
+  // One queue of journaled messages across batches, in UID order. The next batch is fetched
+  // while this one is parsed and committed, and journaled as soon as the parses would run out
+  // of work, so the parse workers never wait for a batch boundary.
+  const queue: Queued[] = [];
+  let nextBatch = 0;
+  let next: Promise<Fetched[]> | null = listed.length ? fetch(0) : null;
+  const takeBatch = async (): Promise<void> => {
+    const b = nextBatch++;
+    const fetched = await next!;
+    next = nextBatch < listed.length ? fetch(nextBatch) : null;
+    stats.fetched += fetched.length;
+    const got = new Set(fetched.map((f) => f.uid));
+    for (const { uid } of listed[b]!) {
+      if (got.has(uid)) continue;
+      log.warn({ uid }, 'listed message came back without a body; retrying it next pass');
+      firstMissing = Math.min(firstMissing, uid);
     }
-    if (marking) await marking;
-    marking = null;
+    const rows = journalFirst(ctx, journal, folder, fetched);
+    fetched.length = 0;
+    const batch: BatchMarks = { left: rows.length, done: [] };
+    for (const r of rows) queue.push({ ...r, batch, parse: null, result: undefined });
+  };
+  // Parses run a few messages ahead of the commits (enough to keep every worker busy, few
+  // enough to bound memory); the commits take them in UID order.
+  const ahead = PARSE_AHEAD(ctx.pool.workers);
+  const startParse = (q: Queued) => {
+    if (q.parse) return;
+    if (q.row.outcome === null && q.source) {
+      q.parse = settle(ctx.pool.parse(q.row.rawPath, q.source)).then((m) => void (q.result = m));
+    } else {
+      // null: nothing to decide (already has an outcome).
+      q.result = null;
+      q.parse = Promise.resolve();
+    }
+    q.source = null; // the pool has it; let it go as soon as the parse does
+  };
+  try {
+    while (!ctx.signal?.aborted) {
+      // Keep `ahead` parses started; journal the next batch when this one cannot fill them.
+      while (queue.length < ahead && next) await takeBatch();
+      if (!queue.length) break;
+      for (let k = 0; k < ahead && k < queue.length; k++) startParse(queue[k]!);
+      await queue[0]!.parse;
+      // Group commit: the next message and every later one whose parse has already come
+      // back (never waiting for one), in UID order, in one transaction.
+      let end = 1;
+      while (end < queue.length && end < GROUP_MAX && queue[end]!.result !== undefined) end++;
+      const taken = queue.splice(0, end);
+      const group: GroupItem[] = taken.map(({ row, result }) => {
+        const parsed = result ?? null;
+        // Above a UID the server sent no body for, the checkpoint stays put for this pass.
+        const held = row.uid > firstMissing;
+        // A row decided in a pass that held the checkpoint below a missing UID (parsed null:
+        // nothing to decide) still moves the checkpoint: catch up now.
+        const advances = !held && (parsed !== null || row.outcome !== null);
+        return { row, parsed, position: advances ? { mailbox: folder.key, uidvalidity: folder.uidValidity, uid: row.uid } : undefined };
+      });
+      commitGroup(ctx, group).forEach(({ row, applied }, k) => {
+        if (applied) {
+          count(stats, applied.outcome);
+          if (log.isLevelEnabled('debug')) log.debug({ uid: row.uid, journalId: row.id, ...applied }, 'message decided');
+        }
+        // A batch is marked on the server once all of its messages are committed.
+        const { batch } = taken[k]!;
+        batch.done.push(row);
+        if (--batch.left === 0) mark(batch.done);
+      });
+    }
+    await marking;
   } finally {
     // Never leave a command running on the connection after the mailbox lock is released.
-    if (marking) await marking.catch(() => undefined);
+    await marking.catch(() => undefined);
     if (next) await next.catch(() => undefined);
   }
   return stats;
