@@ -1,4 +1,4 @@
-import EmailReplyParser from 'email-reply-parser';
+import { parseReply } from './reply-parser.js';
 
 // The new text of a reply: quoted history and signature removed by email-reply-parser, after
 // a pre-pass that cuts the history off first. The pre-pass has two reasons:
@@ -12,8 +12,6 @@ import EmailReplyParser from 'email-reply-parser';
 //   Also the German, French, Spanish, Dutch and Scandinavian labels of that block.
 // An interleaved reply (answers between quoted lines) then keeps nothing visible, and falls
 // back to the whole text, which is the faithful view of such a mail anyway.
-
-const parser = new EmailReplyParser();
 
 const OUTLOOK_HEADER =
   /^[ \t*]*(?:From|Von|De|Van|Fra|Från)[ \t*]*:.*\n[ \t*]*(?:Sent|Date|Gesendet|Envoyé|Enviado|Verzonden|Sendt|Skickat)[ \t*]*:/im;
@@ -37,8 +35,7 @@ export function visibleText(text: string): string {
   let body = text.replace(/\r\n/g, '\n');
   body = body.slice(0, historyStart(body));
   // Blank-line runs (HTML converted from &nbsp; paragraphs) are squeezed to one blank line.
-  const visible = parser
-    .read(body)
+  const visible = parseReply(body)
     .getVisibleText()
     .replace(/\n[ \t\u00a0]*(?:\n[ \t\u00a0]*){2,}/g, '\n\n')
     .trim();
