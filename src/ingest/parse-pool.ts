@@ -10,10 +10,11 @@ import type { ParseReply, ParseRequest } from './parse-worker.js';
 // Parsing is the slow step of ingest, so it runs on worker threads (config parse_workers, one
 // per core). Callers start parses a few messages ahead and await them in UID order; the
 // commit order is theirs, the pool only decides where each parse runs. A parse reads the raw
-// mail from the blob store and stores its attachments there (see parse-worker.ts).
+// mail (sent with the job, or from the blob store) and stores its attachments there (see
+// parse-worker.ts).
 
 export interface ParsePool {
-  /** Parse the stored raw mail at rawPath (relative to data_dir); `raw` saves a read in process. */
+  /** Parse the stored raw mail at rawPath (relative to data_dir); `raw`, when the caller has the bytes, saves reading them back. */
   parse(rawPath: string, raw?: Buffer): Promise<Mail>;
   /** Where parses run: the number of worker threads, 0 = in this thread. */
   readonly workers: number;
@@ -56,6 +57,8 @@ export function createParsePool(opts: ParsePoolOptions): ParsePool {
 interface Job {
   id: number;
   rawPath: string;
+  /** The raw bytes when the caller has them (kept until the job ends: a requeue sends them again). */
+  raw: Buffer | null;
   resolve: (m: Mail) => void;
   reject: (e: Error) => void;
   timer: NodeJS.Timeout | null;
@@ -80,10 +83,10 @@ class WorkerPool implements ParsePool {
     for (let i = 0; i < opts.size; i++) this.slots.push(this.spawn());
   }
 
-  parse(rawPath: string): Promise<Mail> {
+  parse(rawPath: string, raw?: Buffer): Promise<Mail> {
     if (this.closed) return Promise.reject(new TicketdError('PARSE', 'parse pool is closed'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, rawPath, resolve, reject, timer: null, requeued: false });
+      this.queue.push({ id: this.nextId++, rawPath, raw: raw ?? null, resolve, reject, timer: null, requeued: false });
       this.dispatch();
     });
   }
@@ -118,7 +121,15 @@ class WorkerPool implements ParsePool {
         const timeoutMs = (this.opts.timeoutMs ?? 120_000) * IN_FLIGHT;
         job.timer = setTimeout(() => this.replace(slot, job, new TicketdError('PARSE', `parse took longer than ${timeoutMs} ms: abandoned`)), timeoutMs);
         const req: ParseRequest = { id: job.id, dataDir: this.opts.dataDir, rawPath: job.rawPath, attachmentMaxBytes: this.opts.attachmentMaxBytes };
-        slot.worker.postMessage(req);
+        if (job.raw) {
+          // A copy of exactly the message, moved (not cloned) to the worker: one memcpy here
+          // instead of the worker reading back the file just written. Cloning the Buffer
+          // itself would copy the whole slab it may be a slice of.
+          const bytes = new Uint8Array(job.raw.length);
+          bytes.set(job.raw);
+          req.raw = bytes;
+          slot.worker.postMessage(req, [bytes.buffer]);
+        } else slot.worker.postMessage(req);
       }
     }
   }

@@ -4,15 +4,17 @@ import type { Mail } from '../router/types.js';
 import { BlobStore } from './blob-store.js';
 import { parseAndStore } from './parse-store.js';
 
-// One parse worker. It reads the raw mail the ingest pass has already stored, parses it and
-// stores the attachments itself, so only a file name goes in and plain data comes out: the
-// main thread copies no message bytes.
+// One parse worker. It gets the raw mail the ingest pass has already stored (its bytes moved
+// with the job, or read back from the blob store for replays), parses it and stores the
+// attachments itself, so plain data comes out and no parsed part crosses threads.
 
 export interface ParseRequest {
   id: number;
   dataDir: string;
   /** Relative to dataDir. */
   rawPath: string;
+  /** The stored bytes at rawPath, when the sender had them in memory (saves reading the file). */
+  raw?: Uint8Array;
   attachmentMaxBytes: number;
 }
 
@@ -25,7 +27,7 @@ parentPort?.on('message', async (req: ParseRequest) => {
   try {
     let blobs = stores.get(req.dataDir);
     if (!blobs) stores.set(req.dataDir, (blobs = new BlobStore(req.dataDir)));
-    const raw = blobs.read(req.rawPath);
+    const raw = req.raw ? Buffer.from(req.raw.buffer, req.raw.byteOffset, req.raw.byteLength) : blobs.read(req.rawPath);
     if (testHooks) misbehave(raw);
     reply = { id: req.id, ok: true, mail: await parseAndStore(raw, blobs, req.attachmentMaxBytes) };
   } catch (err) {

@@ -54,6 +54,22 @@ describe('parse pool', () => {
     }
   });
 
+  it('parses the bytes sent with a job (a slice of a larger buffer) without reading the file back', async () => {
+    const pool = createParsePool({ size: 1, dataDir, attachmentMaxBytes: 1024 });
+    try {
+      const text = 'From: c7@client.example\r\nSubject: sent along\r\nMessage-ID: <m7@x>\r\n\r\nbody\r\n';
+      const slab = Buffer.from(`${'x'.repeat(500)}${text}${'y'.repeat(500)}`);
+      const raw = slab.subarray(500, 500 + text.length);
+      // No file under this name: only the bytes that came with the job can be parsed.
+      const parsed = await pool.parse('raw/0/not-written.eml', raw);
+      expect(parsed.subject).toBe('sent along');
+      expect(parsed.text.trim()).toBe('body');
+      expect(raw.toString()).toBe(text); // the caller's buffer is untouched
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('parses in-process when the size is 0', async () => {
     const pool = createParsePool({ size: 0, dataDir, attachmentMaxBytes: 1024 });
     expect(pool.workers).toBe(0);
@@ -95,7 +111,9 @@ describe('parse pool', () => {
       withHooks(async () => {
         const pool = createParsePool({ size: 1, dataDir, attachmentMaxBytes: 1024 });
         try {
-          const [crashed, neighbour] = await Promise.allSettled([pool.parse(misbehaving('crash')), pool.parse(mail(103))]);
+          // The neighbour's bytes travel with its job: the replacement worker gets them again.
+          const neighbourPath = mail(103);
+          const [crashed, neighbour] = await Promise.allSettled([pool.parse(misbehaving('crash')), pool.parse(neighbourPath, blobs.read(neighbourPath))]);
           expect(crashed.status === 'rejected' && String(crashed.reason)).toMatch(/exited with code 70/);
           expect(neighbour.status === 'fulfilled' && neighbour.value.subject).toBe('message 103');
           expect((await pool.parse(mail(104))).subject).toBe('message 104');
