@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TicketdError } from '../errors.js';
 
@@ -26,15 +27,9 @@ export class BlobStore {
     this.root = path.resolve(dataDir);
   }
 
-  // One hex digit of fan-out (16 directories per kind), not two: ext4 places each new
-  // directory in the emptiest block group, and the first file in a never-used group pays for
-  // initialising it. 512 fresh directories cost the bench's first ingest about 0.4 ms a mail on
-  // a new machine; 16 per kind keep the files near each other, and tens of thousands of files
-  // per directory are fine for ext4/xfs. Paths are stored per row, so files written under the
-  // older two-digit layout are still read; only their de-duplication is lost (one more copy).
   relPath(kind: BlobKind, sha256: string): string {
     if (!/^[0-9a-f]{64}$/.test(sha256)) throw new TicketdError('STORE', `not a sha256: ${sha256}`);
-    return `${kind}/${sha256[0]}/${sha256}${kind === 'raw' ? '.eml' : ''}`;
+    return `${kind}/${sha256.slice(0, 2)}/${sha256}${kind === 'raw' ? '.eml' : ''}`;
   }
 
   /** Write (or find already written) the bytes; atomic: a crash leaves no half file under the name. */
@@ -43,12 +38,7 @@ export class BlobStore {
     const rel = this.relPath(kind, sha256);
     const file = this.resolve(rel);
     if (!existsSync(file)) {
-      const dir = path.dirname(file);
-      if (!this.dirs.has(dir)) {
-        mkdirSync(dir, { recursive: true });
-        this.dirs.add(dir);
-      }
-      const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      const tmp = this.tmpName(file);
       try {
         writeFileSync(tmp, data, { flag: 'wx' });
         renameSync(tmp, file);
@@ -64,12 +54,44 @@ export class BlobStore {
     return { sha256, path: rel, size: data.length };
   }
 
+  /**
+   * put() with the write on libuv's threads: the ingest pass stores a fetched batch this way
+   * while it goes on committing the previous one (writing fresh page-cache pages is a large
+   * part of storing a mail).
+   */
+  async store(kind: BlobKind, data: Buffer, knownSha256?: string): Promise<StoredBlob> {
+    const sha256 = knownSha256 ?? sha256Hex(data);
+    const rel = this.relPath(kind, sha256);
+    const file = this.resolve(rel);
+    if (!existsSync(file)) {
+      const tmp = this.tmpName(file);
+      try {
+        await writeFile(tmp, data, { flag: 'wx' });
+        await rename(tmp, file);
+      } catch (err) {
+        await unlink(tmp).catch(() => undefined);
+        throw new TicketdError('STORE', `cannot write ${rel}`, { cause: err });
+      }
+    }
+    return { sha256, path: rel, size: data.length };
+  }
+
   read(rel: string): Buffer {
     try {
       return readFileSync(this.resolve(rel));
     } catch (err) {
       throw new TicketdError('NOT_FOUND', `stored file ${rel} cannot be read`, { cause: err });
     }
+  }
+
+  /** A temporary name beside the file (its directory made if needed), renamed over it when whole. */
+  private tmpName(file: string): string {
+    const dir = path.dirname(file);
+    if (!this.dirs.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      this.dirs.add(dir);
+    }
+    return `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   }
 
   /** Absolute path of a stored relative path; refuses anything that would leave data_dir. */

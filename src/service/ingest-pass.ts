@@ -1,5 +1,5 @@
 import { errorMessage } from '../errors.js';
-import { sha256Hex } from '../ingest/blob-store.js';
+import { sha256Hex, type StoredBlob } from '../ingest/blob-store.js';
 import { fetchSources, listAfter, markProcessed, type Listed, type OpenFolder } from '../ingest/mailbox.js';
 import type { ParsePool } from '../ingest/parse-pool.js';
 import { rawMessageId } from '../ingest/raw-message-id.js';
@@ -89,8 +89,10 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
   const listing = await listAfter(folder.client, cp.lastUid);
   if (!(await replayGone(ctx, journal, folder, listing, stats))) return stats;
   const listed = [...batches(listing, settings.batch_size)];
+  // A batch's raw bytes are written to the blob store as soon as it arrives, on libuv's
+  // threads, while this thread goes on committing; its journal rows follow when needed.
   const fetch = (b: number) => {
-    const p = fetchSources(folder.client, listed[b]!.map((l) => l.uid));
+    const p = fetchSources(folder.client, listed[b]!.map((l) => l.uid)).then((fetched) => storeRaw(ctx, fetched));
     p.catch(() => undefined); // observed below; never an unhandled rejection meanwhile
     return p;
   };
@@ -112,7 +114,7 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
   // of work, so the parse workers never wait for a batch boundary.
   const queue: Queued[] = [];
   let nextBatch = 0;
-  let next: Promise<Fetched[]> | null = listed.length ? fetch(0) : null;
+  let next: Promise<StoredRaw[]> | null = listed.length ? fetch(0) : null;
   const takeBatch = async (): Promise<void> => {
     const b = nextBatch++;
     const fetched = await next!;
@@ -213,17 +215,32 @@ async function replayGone(
   return true;
 }
 
-/** Raw bytes to the blob store, then every row of the batch in one small commit. */
+interface StoredRaw {
+  uid: number;
+  source: Buffer;
+  blob: StoredBlob;
+  messageId: string | null;
+}
+
+/** A fetched batch's raw bytes, in the blob store. */
+function storeRaw(ctx: PassContext, fetched: Fetched[]): Promise<StoredRaw[]> {
+  return Promise.all(
+    fetched.map(async ({ uid, source }) => ({
+      uid,
+      source,
+      blob: await ctx.blobs.store('raw', source, sha256Hex(source)),
+      messageId: rawMessageId(source),
+    })),
+  );
+}
+
+/** Every row of a stored batch in one small commit, before any of it is parsed. */
 function journalFirst(
   ctx: PassContext,
   journal: ReturnType<typeof journalStore>,
   folder: OpenFolder,
-  fetched: Fetched[],
+  stored: StoredRaw[],
 ): { row: JournalRow; source: Buffer }[] {
-  const stored = fetched.map(({ uid, source }) => {
-    const blob = ctx.blobs.put('raw', source, sha256Hex(source));
-    return { uid, source, blob, messageId: rawMessageId(source) };
-  });
   return ctx.db.transaction(() =>
     stored.map(({ uid, source, blob, messageId }) => ({
       source,
