@@ -22,19 +22,34 @@ export type ParseReply = { id: number; ok: true; mail: Mail } | { id: number; ok
 
 const stores = new Map<string, BlobStore>();
 
-parentPort?.on('message', async (req: ParseRequest) => {
-  let reply: ParseReply;
+// One parse at a time, in the order posted: the pool keeps several jobs queued here, and
+// interleaving them would only hold more in memory and answer the oldest (the one the
+// ingest pass waits for) last. It also makes the oldest unanswered job the one running.
+const waiting: ParseRequest[] = [];
+let running = false;
+
+parentPort?.on('message', (req: ParseRequest) => {
+  waiting.push(req);
+  if (!running) void drain();
+});
+
+async function drain(): Promise<void> {
+  running = true;
+  for (let req = waiting.shift(); req; req = waiting.shift()) parentPort!.postMessage(await handle(req));
+  running = false;
+}
+
+async function handle(req: ParseRequest): Promise<ParseReply> {
   try {
     let blobs = stores.get(req.dataDir);
     if (!blobs) stores.set(req.dataDir, (blobs = new BlobStore(req.dataDir)));
     const raw = req.raw ? Buffer.from(req.raw.buffer, req.raw.byteOffset, req.raw.byteLength) : blobs.read(req.rawPath);
     if (testHooks) misbehave(raw);
-    reply = { id: req.id, ok: true, mail: await parseAndStore(raw, blobs, req.attachmentMaxBytes) };
+    return { id: req.id, ok: true, mail: await parseAndStore(raw, blobs, req.attachmentMaxBytes) };
   } catch (err) {
-    reply = { id: req.id, ok: false, message: errorMessage(err) };
+    return { id: req.id, ok: false, message: errorMessage(err) };
   }
-  parentPort!.postMessage(reply);
-});
+}
 
 // Tests only (TICKETD_TEST_PARSE_HOOKS=1): a mail with "X-Test-Parse: hang" blocks this thread
 // like a pathological parse would, one with "X-Test-Parse: crash" ends the worker. No real
