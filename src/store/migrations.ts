@@ -191,4 +191,17 @@ export const migrations: readonly string[] = [
   UPDATE outbox SET scheduled_at = created_at;
   CREATE INDEX outbox_slot ON outbox(scheduled_at, status);
   `,
+  // outbox auto-replied column
+  `
+  -- The per-recipient limit counts automatic replies (Auto-Submitted: auto-replied) to one
+  -- address on every enqueue: a column and a partial covering index instead of json_extract
+  -- over each row's headers. outbox_recent (the old global count, now outbox_slot) and
+  -- outbox_recipient (the old per-recipient scan) serve no query any more; each cost an index
+  -- write per row.
+  ALTER TABLE outbox ADD COLUMN auto_replied INTEGER NOT NULL DEFAULT 0;
+  UPDATE outbox SET auto_replied = 1 WHERE json_extract(headers, '$."Auto-Submitted"') = 'auto-replied';
+  DROP INDEX outbox_recent;
+  DROP INDEX outbox_recipient;
+  CREATE INDEX outbox_auto_replies ON outbox(to_addr, created_at, status) WHERE auto_replied = 1;
+  `,
 ];

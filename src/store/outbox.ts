@@ -88,9 +88,9 @@ function prepare(db: Db) {
   return {
     insert: db.prepare(
       `INSERT INTO outbox (ticket_id, journal_id, kind, to_addr, subject, message_id, in_reply_to, refs,
-         headers, text, html, status, next_attempt_at, scheduled_at, last_error, created_at)
+         headers, text, html, status, next_attempt_at, scheduled_at, last_error, created_at, auto_replied)
        VALUES (@ticketId, @journalId, @kind, @toAddr, @subject, @messageId, @inReplyTo, @refs,
-         @headers, @text, @html, @status, @dueAt, @dueAt, @lastError, @createdAt)`,
+         @headers, @text, @html, @status, @dueAt, @dueAt, @lastError, @createdAt, @autoReplied)`,
     ),
     due: db.prepare<[string, number, number], RawRow>(
       `SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? AND id > ? ORDER BY id LIMIT ?`,
@@ -122,8 +122,8 @@ function prepare(db: Db) {
     // Counts stop at the limit: only "has the limit been reached" matters, and a burst must
     // not make every enqueue scan the whole window.
     countTo: db.prepare<[string, string, number], { n: number }>(
-      `SELECT COUNT(*) AS n FROM (SELECT 1 FROM outbox WHERE to_addr = ? AND created_at >= ? AND status != 'held'
-         AND json_extract(headers, '$."Auto-Submitted"') = 'auto-replied' ORDER BY created_at LIMIT ?)`,
+      `SELECT COUNT(*) AS n FROM (SELECT 1 FROM outbox WHERE auto_replied = 1 AND to_addr = ? AND created_at >= ?
+         AND status != 'held' ORDER BY created_at LIMIT ?)`,
     ),
     // The count-th latest slot: at most count-1 mails are due after it. Slots before the
     // window cannot delay a new mail, so the scan stops there (a burst stays cheap).
@@ -147,7 +147,12 @@ const st = (db: Db) => {
 };
 
 export function insertOutbox(db: Db, row: NewOutboxRow): number {
-  const info = st(db).insert.run({ ...row, refs: row.refs.join(' ') || null, headers: JSON.stringify(row.headers) });
+  const info = st(db).insert.run({
+    ...row,
+    refs: row.refs.join(' ') || null,
+    headers: JSON.stringify(row.headers),
+    autoReplied: row.headers['Auto-Submitted'] === 'auto-replied' ? 1 : 0,
+  });
   return Number(info.lastInsertRowid);
 }
 
