@@ -14,7 +14,11 @@ import type { ParseReply, ParseRequest } from './parse-worker.js';
 // parse-worker.ts).
 
 export interface ParsePool {
-  /** Parse the stored raw mail at rawPath (relative to data_dir); `raw`, when the caller has the bytes, saves reading them back. */
+  /**
+   * Parse the stored raw mail at rawPath (relative to data_dir). `raw`, when the caller has the
+   * bytes, saves reading them back; it is handed over: a Buffer that is all of its memory is
+   * moved to the worker and left empty.
+   */
   parse(rawPath: string, raw?: Buffer): Promise<Mail>;
   /** Where parses run: the number of worker threads, 0 = in this thread. */
   readonly workers: number;
@@ -58,7 +62,7 @@ export function createParsePool(opts: ParsePoolOptions): ParsePool {
 interface Job {
   id: number;
   rawPath: string;
-  /** The raw bytes when the caller has them (kept until the job ends: a requeue sends them again). */
+  /** The raw bytes when the caller has them (kept until sent: a requeue sends them again, or reads the file). */
   raw: Buffer | null;
   resolve: (m: Mail) => void;
   reject: (e: Error) => void;
@@ -121,13 +125,16 @@ class WorkerPool implements ParsePool {
         slot.jobs.set(job.id, job);
         const req: ParseRequest = { id: job.id, dataDir: this.opts.dataDir, rawPath: job.rawPath, attachmentMaxBytes: this.opts.attachmentMaxBytes };
         if (job.raw) {
-          // A copy of exactly the message, moved (not cloned) to the worker: one memcpy here
-          // instead of the worker reading back the file just written. Cloning the Buffer
-          // itself would copy the whole slab it may be a slice of.
-          const bytes = new Uint8Array(job.raw.length);
-          bytes.set(job.raw);
+          // The bytes are moved (not cloned) to the worker instead of it reading back the file
+          // just written. A Buffer that is all of its memory moves as it is (this thread no
+          // longer has it: a requeue reads the stored file); a slice of a larger one is copied
+          // first, since cloning would copy the whole slab.
+          const raw = job.raw;
+          const whole = raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength && raw.buffer instanceof ArrayBuffer;
+          const bytes = whole ? new Uint8Array(raw.buffer) : Uint8Array.from(raw);
+          if (whole) job.raw = null;
           req.raw = bytes;
-          slot.worker.postMessage(req, [bytes.buffer]);
+          slot.worker.postMessage(req, [bytes.buffer as ArrayBuffer]);
         } else slot.worker.postMessage(req);
       }
       if (!slot.timer) this.watch(slot);

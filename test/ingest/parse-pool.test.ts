@@ -70,6 +70,20 @@ describe('parse pool', () => {
     }
   });
 
+  it('moves a buffer that owns its memory to the worker instead of copying it', async () => {
+    const pool = createParsePool({ size: 1, dataDir, attachmentMaxBytes: 1024 });
+    try {
+      const text = 'From: c8@client.example\r\nSubject: moved\r\nMessage-ID: <m8@x>\r\n\r\nbody\r\n'.padEnd(5000, ' ');
+      const raw = Buffer.alloc(text.length);
+      raw.write(text, 'latin1');
+      const parsed = await pool.parse('raw/0/not-written-either.eml', raw);
+      expect(parsed.subject).toBe('moved');
+      expect(raw.length).toBe(0); // detached: the worker has the bytes now
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('parses in-process when the size is 0', async () => {
     const pool = createParsePool({ size: 0, dataDir, attachmentMaxBytes: 1024 });
     expect(pool.workers).toBe(0);
