@@ -35,9 +35,21 @@ export function unknownCharsets(raw: Buffer): string[] {
   const found = new Set<string>();
   for (const name of declaredCharsets(raw)) {
     // UTF-7 is refused by mailparser on purpose (it can smuggle markup); leave that to it.
-    if (!knownDecoder(name) && !/^(?:unicode-1-1-)?utf-?7$/i.test(name)) found.add(name.toLowerCase());
+    if (!isKnown(name) && !/^(?:unicode-1-1-)?utf-?7$/i.test(name)) found.add(name.toLowerCase());
   }
   return [...found];
+}
+
+// Whether TextDecoder knows a name, by name as declared: making a decoder to find out costs
+// more than the rest of the check, and every mail declares the same few charsets.
+const known = new Map<string, boolean>();
+function isKnown(name: string): boolean {
+  let k = known.get(name);
+  if (k === undefined) {
+    k = knownDecoder(name) !== null;
+    if (known.size < 1000) known.set(name, k); // names come from mail: bounded
+  }
+  return k;
 }
 
 const CHARSET_AT = /charset\s*=\s*["']?([A-Za-z0-9_.:+-]+)/iy;
@@ -61,7 +73,8 @@ function declaredCharsets(raw: Buffer): string[] {
   let end = 0; // a global regex resumes after its last match
   for (const start of starts) {
     if (start < end) continue;
-    let window = raw.toString('latin1', start, start + 4096);
+    // A declaration is short; the redo below covers a longer one.
+    let window = raw.toString('latin1', start, start + 256);
     CHARSET_AT.lastIndex = 0;
     let m = CHARSET_AT.exec(window);
     // A match running to the window's edge may go on: redo it over the rest of the mail.
