@@ -1,7 +1,7 @@
 import type { Config } from '../config/schema.js';
 import { BlobStore } from '../ingest/blob-store.js';
 import { readMailboxOnce, watchMailbox, type MailboxState, type OpenFolder } from '../ingest/mailbox.js';
-import { createParsePool } from '../ingest/parse-pool.js';
+import { createParsePool, type ParsePool } from '../ingest/parse-pool.js';
 import type { Logger } from '../log.js';
 import { openDb, type Db } from '../store/db.js';
 import { createLookup } from '../store/lookup.js';
@@ -58,6 +58,21 @@ export async function runDaemon(config: Config, opts: DaemonOptions): Promise<vo
 }
 
 async function runLocked(config: Config, opts: DaemonOptions): Promise<void> {
+  // Parse workers first: loading the MIME parser takes a worker a few hundred ms, which then
+  // overlaps with compiling templates, opening the store and connecting to the mailbox.
+  const pool = createParsePool({
+    size: config.parse_workers,
+    dataDir: config.data_dir,
+    attachmentMaxBytes: config.limits.attachment_max_bytes,
+  });
+  try {
+    await runWithPool(config, opts, pool);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function runWithPool(config: Config, opts: DaemonOptions, pool: ParsePool): Promise<void> {
   // Components are children of the root logger, not of the daemon's: pino would repeat the
   // `component` key on every line of a grandchild.
   const root = opts.log;
@@ -73,11 +88,6 @@ async function runLocked(config: Config, opts: DaemonOptions): Promise<void> {
   opts.signal?.addEventListener('abort', () => stop.abort(), { once: true });
 
   const db = openDb(config.database);
-  const pool = createParsePool({
-    size: config.parse_workers,
-    dataDir: config.data_dir,
-    attachmentMaxBytes: config.limits.attachment_max_bytes,
-  });
   const ctx: DaemonContext = { config, db, log: root, signal: stop.signal };
   const pass: PassContext = {
     db,
@@ -123,7 +133,6 @@ async function runLocked(config: Config, opts: DaemonOptions): Promise<void> {
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
-    await pool.close();
     db.close();
     log.info('ticketd stopped');
   }

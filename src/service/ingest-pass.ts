@@ -56,7 +56,7 @@ const GROUP_MAX = 32;
 // A group waits for up to this many parses already running before it commits: one message
 // per transaction costs a commit each (a third of the time of deciding a message), and the
 // wait costs nothing when this thread is ahead of the parse workers anyway.
-const GROUP_MIN = 4;
+const GROUP_MIN = 8;
 
 // A batch is also bounded by bytes: a few 30 MB messages must not be held at once.
 const BATCH_BYTES = 64 * 1024 * 1024;

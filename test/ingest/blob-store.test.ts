@@ -10,11 +10,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('BlobStore', () => {
   const store = new BlobStore(dir);
 
-  it('stores raw mail by content under raw/ab/<sha256>.eml', () => {
+  it('stores raw mail by content under raw/a/<sha256>.eml', () => {
     const data = Buffer.from('Subject: hi\r\n\r\nbody\r\n');
     const blob = store.put('raw', data);
     const sha = sha256Hex(data);
-    expect(blob).toEqual({ sha256: sha, path: `raw/${sha.slice(0, 2)}/${sha}.eml`, size: data.length });
+    expect(blob).toEqual({ sha256: sha, path: `raw/${sha[0]}/${sha}.eml`, size: data.length });
     expect(readFileSync(path.join(dir, blob.path))).toEqual(data);
     expect(store.read(blob.path)).toEqual(data);
   });
@@ -24,8 +24,8 @@ describe('BlobStore', () => {
     const a = store.put('attachments', data);
     const b = store.put('attachments', data);
     expect(a.path).toBe(b.path);
-    expect(a.path).toMatch(/^attachments\/[0-9a-f]{2}\/[0-9a-f]{64}$/);
-    const files = readdirSync(path.join(dir, 'attachments', a.sha256.slice(0, 2)));
+    expect(a.path).toMatch(/^attachments\/[0-9a-f]\/[0-9a-f]{64}$/);
+    const files = readdirSync(path.join(dir, 'attachments', a.sha256[0]!));
     expect(files).toEqual([a.sha256]);
   });
 
@@ -36,7 +36,7 @@ describe('BlobStore', () => {
     expect(a.path).toBe(store.relPath('raw', sha256Hex(data)));
     expect(store.read(a.path)).toEqual(data);
     expect(store.put('raw', data)).toEqual(a);
-    expect(readdirSync(path.join(dir, 'raw', a.sha256.slice(0, 2)))).toEqual([`${a.sha256}.eml`]);
+    expect(readdirSync(path.join(dir, 'raw', a.sha256[0]!))).toEqual([`${a.sha256}.eml`]);
   });
 
   it('refuses paths that leave data_dir or carry NUL', () => {
