@@ -100,7 +100,11 @@ export class BlobStore {
   private tmpName(file: string): string {
     const dir = path.dirname(file);
     if (!this.dirs.has(dir)) {
-      mkdirSync(dir, { recursive: true });
+      try {
+        mkdirSync(dir, { recursive: true });
+      } catch (err) {
+        throw new TicketdError('STORE', `cannot create ${path.relative(this.root, dir)} in data_dir`, { cause: err });
+      }
       this.dirs.add(dir);
     }
     // Unique per process, thread, store and write (the parse workers share the process id; a

@@ -66,8 +66,6 @@ interface Job {
   raw: Buffer | null;
   resolve: (m: Mail) => void;
   reject: (e: Error) => void;
-  /** Re-queued once already after a neighbour on its worker hung or crashed. */
-  requeued: boolean;
 }
 
 interface Slot {
@@ -92,7 +90,7 @@ class WorkerPool implements ParsePool {
   parse(rawPath: string, raw?: Buffer): Promise<Mail> {
     if (this.closed) return Promise.reject(new TicketdError('PARSE', 'parse pool is closed'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, rawPath, raw: raw ?? null, resolve, reject, requeued: false });
+      this.queue.push({ id: this.nextId++, rawPath, raw: raw ?? null, resolve, reject });
       this.dispatch();
     });
   }
@@ -172,8 +170,9 @@ class WorkerPool implements ParsePool {
   }
 
   /**
-   * Replace a hung or crashed worker: `culprit` fails with `err`; the other parses it held are
-   * queued again (first in line, once: a parse caught in a second failure fails too).
+   * Replace a hung or crashed worker: `culprit` (the oldest job: the one it was running) fails
+   * with `err`; the others it held had not started, so they go back to the queue, first in
+   * line, however often this happens.
    */
   private replace(slot: Slot, culprit: Job | null, err: Error): void {
     const i = this.slots.indexOf(slot);
@@ -182,10 +181,8 @@ class WorkerPool implements ParsePool {
     slot.jobs.clear();
     this.watch(slot);
     culprit?.reject(err);
-    const again = others.filter((j) => !j.requeued && !this.closed);
-    for (const job of others) if (!again.includes(job)) job.reject(err);
-    for (const job of again) job.requeued = true;
-    this.queue.unshift(...again);
+    if (this.closed) for (const job of others) job.reject(err);
+    else this.queue.unshift(...others);
     void this.retire(slot, err);
     if (!this.closed) {
       this.slots[i] = this.spawn();

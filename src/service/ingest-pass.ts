@@ -117,14 +117,20 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
 
   // One queue of journaled messages across batches, in UID order. The next batch is fetched
   // while this one is parsed and committed, and journaled as soon as the parses would run out
-  // of work, so the parse workers never wait for a batch boundary.
+  // of work, so the parse workers never wait for a batch boundary. The queue's bytes stay
+  // under BATCH_BYTES (beside the one fetch in flight) unless it holds a single batch.
   const queue: Queued[] = [];
+  let queuedBytes = 0;
   let nextBatch = 0;
   let next: Promise<StoredRaw[]> | null = listed.length ? fetch(0) : null;
+  const batchBytes = (b: number) => listed[b]!.reduce((n, l) => n + l.size, 0);
+  const wantBatch = () =>
+    next !== null && !ctx.signal?.aborted && queue.length < ahead && (!queue.length || queuedBytes + batchBytes(nextBatch) <= BATCH_BYTES);
   const takeBatch = async (): Promise<void> => {
     const b = nextBatch++;
     const fetched = await next!;
-    next = nextBatch < listed.length ? fetch(nextBatch) : null;
+    // Once stopping, fetch nothing more: SIGTERM would wait for it.
+    next = nextBatch < listed.length && !ctx.signal?.aborted ? fetch(nextBatch) : null;
     stats.fetched += fetched.length;
     const got = new Set(fetched.map((f) => f.uid));
     for (const { uid } of listed[b]!) {
@@ -135,7 +141,10 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
     const rows = journalFirst(ctx, journal, folder, fetched);
     fetched.length = 0;
     const batch: BatchMarks = { left: rows.length, done: [] };
-    for (const r of rows) queue.push({ ...r, batch, parse: null, result: undefined });
+    for (const r of rows) {
+      queue.push({ ...r, batch, parse: null, result: undefined });
+      queuedBytes += r.row.size;
+    }
   };
   // Parses run a few messages ahead of the commits (enough to keep every worker busy, few
   // enough to bound memory); the commits take them in UID order.
@@ -151,10 +160,19 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
     }
     q.source = null; // the pool has it; let it go as soon as the parse does
   };
+  // A batch that cannot be fetched or stored ends the pass, after what is already queued is
+  // decided (its messages are on the server still, and the next pass lists them again).
+  let takeError: unknown = null;
   try {
     while (!ctx.signal?.aborted) {
       // Keep `ahead` parses started; journal the next batch when this one cannot fill them.
-      while (queue.length < ahead && next) await takeBatch();
+      while (takeError === null && wantBatch()) {
+        try {
+          await takeBatch();
+        } catch (err) {
+          takeError = err;
+        }
+      }
       if (!queue.length) break;
       for (let k = 0; k < ahead && k < queue.length; k++) startParse(queue[k]!);
       for (let k = 0; k < GROUP_MIN && k < queue.length; k++) await queue[k]!.parse;
@@ -163,6 +181,7 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
       let end = 1;
       while (end < queue.length && end < GROUP_MAX && queue[end]!.result !== undefined) end++;
       const taken = queue.splice(0, end);
+      for (const q of taken) queuedBytes -= q.row.size;
       const group: GroupItem[] = taken.map(({ row, result }) => {
         const parsed = result ?? null;
         // Above a UID the server sent no body for, the checkpoint stays put for this pass.
@@ -183,7 +202,11 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
         if (--batch.left === 0) mark(batch.done);
       });
     }
+    // Stopped inside a batch: mark what of it is committed now, not at the next start.
+    const partial = queue[0]?.batch;
+    if (partial?.done.length) mark(partial.done);
     await marking;
+    if (takeError !== null) throw takeError;
   } finally {
     // Never leave a command running on the connection after the mailbox lock is released.
     await marking.catch(() => undefined);

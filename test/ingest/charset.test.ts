@@ -18,8 +18,20 @@ describe('unknownCharsets', () => {
     expect(unknownCharsets(mail('charset=us-ascii', 'charset=windows-1252'))).toEqual([]);
   });
 
-  it('reads a declaration longer than the window it first looks at, and leaves UTF-7 to mailparser', () => {
+  it('reads a long declaration whole, and leaves UTF-7 to mailparser', () => {
     const long = `x-${'a'.repeat(400)}`;
     expect(unknownCharsets(mail(`charset=${long}`, 'charset=utf-7'))).toEqual([long]);
+  });
+
+  it('looks at header blocks only: the top one and each part after a boundary, not the bodies', () => {
+    const raw = Buffer.from(
+      'From: a@b.example\nContent-Type: multipart/mixed;\n\tboundary="=_b"\n\n' +
+        'Preamble text mentioning charset=x-in-preamble.\n' +
+        '--=_b\nContent-Type: text/html;\n charset=x-folded\n\n<meta charset=x-in-html-body>\n' +
+        '--=_b\nContent-Type: application/pdf\nContent-Transfer-Encoding: base64\n\nY2hhcnNldD14LWluLWJhc2U2NA==\ncharset=x-in-body\n' +
+        '--=_b--\n',
+      'latin1',
+    );
+    expect(unknownCharsets(raw)).toEqual(['x-folded']);
   });
 });

@@ -131,6 +131,9 @@ describe('parse pool', () => {
           expect(crashed.status === 'rejected' && String(crashed.reason)).toMatch(/exited with code 70/);
           expect(neighbour.status === 'fulfilled' && neighbour.value.subject).toBe('message 103');
           expect((await pool.parse(mail(104))).subject).toBe('message 104');
+          // Two crashes in a row, each with jobs queued behind it: only the crashing mails fail.
+          const results = await Promise.allSettled([misbehaving('crash'), mail(105), misbehaving('crash'), mail(106), mail(107)].map((p) => pool.parse(p)));
+          expect(results.map((r) => (r.status === 'fulfilled' ? r.value.subject : 'failed'))).toEqual(['failed', 'message 105', 'failed', 'message 106', 'message 107']);
         } finally {
           await pool.close();
         }
