@@ -125,6 +125,8 @@ describe('crash safety of the real daemon', () => {
     // It stopped mid-batch: some work done, not all of it.
     expect(atStop).toBeGreaterThan(0);
     expect(atStop).toBeLessThan(N);
+    // What it committed is marked on the server before it exits, also in the batch it stopped in.
+    expect(query<{ n: number }>(dbFile, 'SELECT COUNT(*) AS n FROM journal WHERE outcome IS NOT NULL AND server_marked = 0')[0]!.n).toBe(0);
     const again = startDaemon(configFile, true);
     expect(await again.exited, again.stderr()).toBe(0);
     expect(query<{ n: number }>(dbFile, 'SELECT COUNT(*) AS n FROM tickets')[0]!.n).toBe(N);
