@@ -121,6 +121,9 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
   // under BATCH_BYTES (beside the one fetch in flight) unless it holds a single batch.
   const queue: Queued[] = [];
   let queuedBytes = 0;
+  // Parses run a few messages ahead of the commits (enough to keep every worker busy, few
+  // enough to bound memory); the commits take them in UID order.
+  const ahead = PARSE_AHEAD(ctx.pool.workers);
   let nextBatch = 0;
   let next: Promise<StoredRaw[]> | null = listed.length ? fetch(0) : null;
   const batchBytes = (b: number) => listed[b]!.reduce((n, l) => n + l.size, 0);
@@ -146,9 +149,6 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
       queuedBytes += r.row.size;
     }
   };
-  // Parses run a few messages ahead of the commits (enough to keep every worker busy, few
-  // enough to bound memory); the commits take them in UID order.
-  const ahead = PARSE_AHEAD(ctx.pool.workers);
   const startParse = (q: Queued) => {
     if (q.parse) return;
     if (q.row.outcome === null && q.source) {
