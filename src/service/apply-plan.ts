@@ -11,8 +11,8 @@ import type { ChangeHook, MessageSnapshot, TicketChange } from './changes.js';
 // The one SQLite transaction per message: its journal outcome, the ticket, message,
 // attachments and events it causes, the change hooks (outbox rows), and the checkpoint
 // advance. Either all of it is committed or none, so a crash anywhere repeats the message
-// whole or not at all. Inside a group commit (commit-group.ts) it is a savepoint of the
-// group's transaction: all or nothing per group.
+// whole or not at all. Inside a group commit (commit-group.ts) it runs in the group's
+// transaction: all or nothing per group.
 
 export interface ApplyContext {
   db: Db;
@@ -76,10 +76,22 @@ function stores(db: Db): Stores {
   return s;
 }
 
-/** Apply a pipeline plan to the store in one transaction. Throws (and writes nothing) on error. */
+/**
+ * Its own transaction, or the caller's when one is open (a group commit). There an error
+ * rolls the whole group back, and it is redone a message per transaction, so a savepoint per
+ * message would only cost: SQLite copies every page a savepoint changes into its journal.
+ */
+function atomically<T>(db: Db, fn: () => T): T {
+  return db.inTransaction ? fn() : db.transaction(fn)();
+}
+
+/**
+ * Apply a pipeline plan to the store in one transaction (or the caller's). Throws on error;
+ * then nothing of it is written once the transaction it ran in is rolled back.
+ */
 export function applyPlan(ctx: ApplyContext, input: PlannedMessage): Applied {
   const s = stores(ctx.db);
-  return ctx.db.transaction((): Applied => {
+  return atomically(ctx.db, (): Applied => {
     const row = s.journal.get(input.journalId);
     if (!row) throw new Error(`journal row ${input.journalId} not found`);
     const stale = staleFor(ctx.db, row, input.guard ?? PENDING);
@@ -97,7 +109,7 @@ export function applyPlan(ctx: ApplyContext, input: PlannedMessage): Applied {
     });
     if (input.position) advance(s, input.position);
     return applied;
-  })();
+  });
 }
 
 /** Record an outcome that touches no ticket (a parse failure), with the checkpoint advance. */
@@ -110,7 +122,7 @@ export function applyOutcome(
   guard: ApplyGuard = PENDING,
 ): Applied {
   const s = stores(ctx.db);
-  return ctx.db.transaction((): Applied => {
+  return atomically(ctx.db, (): Applied => {
     const row = s.journal.get(journalId);
     if (!row) throw new Error(`journal row ${journalId} not found`);
     const stale = staleFor(ctx.db, row, guard);
@@ -118,7 +130,7 @@ export function applyOutcome(
     s.journal.setOutcome(journalId, { outcome, reason });
     if (position) advance(s, position);
     return { outcome, reason, ticketId: null, ticketKey: null };
-  })();
+  });
 }
 
 /** The stored outcome when the guard does not hold (someone else decided the row), else null. */

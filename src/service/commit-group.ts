@@ -4,10 +4,10 @@ import type { JournalRow } from '../store/journal.js';
 import type { Applied, MailboxPosition } from './apply-plan.js';
 import { decideParsed, processParsed, type ProcessContext } from './process-message.js';
 
-// Group commit: several parsed messages, in UID order, decided in ONE transaction, each one's
-// writes (checkpoint advance included) in its own savepoint. A commit per group instead of
-// per message, still all or nothing: a crash repeats the group whole or not at all, and the
-// caller marks the messages on the server only after this returns.
+// Group commit: several parsed messages, in UID order, decided in ONE transaction (each
+// one's checkpoint advance included). A commit per group instead of per message, still all
+// or nothing: a crash repeats the group whole or not at all, and the caller marks the
+// messages on the server only after this returns.
 
 export interface GroupItem {
   row: JournalRow;
@@ -25,7 +25,7 @@ export interface GroupResult {
 /**
  * Decide and commit a group. If applying any message throws, the whole group is rolled back
  * and redone one message per transaction, where a failing message is recorded `failed` alone
- * (a savepoint cannot be trusted after an error that makes SQLite roll back the transaction).
+ * (so no message needs a savepoint of its own inside the group).
  */
 export function commitGroup(ctx: ProcessContext, group: readonly GroupItem[]): GroupResult[] {
   const one = (decide: typeof processParsed) => ({ row, parsed, position }: GroupItem): GroupResult => {

@@ -28,6 +28,9 @@ export function processParsed(
   position?: MailboxPosition,
   guard?: ApplyGuard,
 ): Applied {
+  // Its failure path relies on the failed attempt being rolled back by itself: never inside
+  // a caller's transaction (a group commit uses decideParsed).
+  if (ctx.db.inTransaction) throw new Error('processParsed must run outside a transaction');
   if (parsed instanceof Error) return decideParsed(ctx, journalId, parsed, position, guard);
   try {
     return decideParsed(ctx, journalId, parsed, position, guard);

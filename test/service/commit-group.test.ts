@@ -6,7 +6,7 @@ import { BlobStore } from '../../src/ingest/blob-store.js';
 import { createLogger } from '../../src/log.js';
 import type { ChangeHook } from '../../src/service/changes.js';
 import { commitGroup, type GroupItem } from '../../src/service/commit-group.js';
-import type { ProcessContext } from '../../src/service/process-message.js';
+import { processParsed, type ProcessContext } from '../../src/service/process-message.js';
 import { checkpointStore } from '../../src/store/checkpoints.js';
 import { openDb, type Db } from '../../src/store/db.js';
 import { journalStore } from '../../src/store/journal.js';
@@ -63,6 +63,12 @@ describe('commitGroup', () => {
     expect(outcomes()).toEqual(['created', 'failed', 'created']);
     expect((db.prepare('SELECT subject FROM tickets ORDER BY id').all() as { subject: string }[]).map((t) => t.subject)).toEqual(['one', 'three']);
     expect(checkpointStore(db).get(MB)).toEqual({ uidvalidity: 7, lastUid: 3 });
+  });
+
+  it('processParsed refuses to run inside a caller transaction (its failure path needs its own)', () => {
+    const { row, parsed } = item('one');
+    expect(() => db.transaction(() => processParsed(ctxWith([]), row.id, parsed!))()).toThrow(/outside a transaction/);
+    expect(outcomes()).toEqual([null]);
   });
 
   it('commits the group once: another connection sees none of its messages before the end', () => {
