@@ -65,26 +65,26 @@ export class BlobStore {
   /**
    * put() with the write on libuv's threads: the ingest pass stores a fetched batch this way
    * while it goes on committing the previous one (writing fresh page-cache pages is a large
-   * part of storing a mail).
+   * part of storing a mail). Raw mail is almost never stored twice, so it does not look for
+   * the file first (a stat on this thread per mail): a second copy replaces the first with
+   * the same bytes, atomically.
    */
   async store(kind: BlobKind, data: Buffer, knownSha256?: string): Promise<StoredBlob> {
     const sha256 = knownSha256 ?? sha256Hex(data);
     const rel = this.relPath(kind, sha256);
     const file = this.resolve(rel);
-    if (!existsSync(file)) {
-      const tmp = this.tmpName(file);
-      // The callback API: fs/promises' writeFile goes through a FileHandle and several promise
-      // hops per file, which cost this thread more than the write itself.
-      await new Promise<void>((resolve, reject) => {
-        writeFile(tmp, data, { flag: 'wx' }, (err) => {
-          if (err) return reject(err);
-          rename(tmp, file, (err2) => (err2 ? reject(err2) : resolve()));
-        });
-      }).catch((err: unknown) => {
-        unlink(tmp, () => undefined);
-        throw new TicketdError('STORE', `cannot write ${rel}`, { cause: err });
+    const tmp = this.tmpName(file);
+    // The callback API: fs/promises' writeFile goes through a FileHandle and several promise
+    // hops per file, which cost this thread more than the write itself.
+    await new Promise<void>((resolve, reject) => {
+      writeFile(tmp, data, { flag: 'wx' }, (err) => {
+        if (err) return reject(err);
+        rename(tmp, file, (err2) => (err2 ? reject(err2) : resolve()));
       });
-    }
+    }).catch((err: unknown) => {
+      unlink(tmp, () => undefined);
+      throw new TicketdError('STORE', `cannot write ${rel}`, { cause: err });
+    });
     return { sha256, path: rel, size: data.length };
   }
 
