@@ -102,9 +102,11 @@ class WorkerPool implements ParsePool {
   }
 
   private spawn(): Slot {
-    // A small young generation keeps each worker's footprint down (peak RSS target < 250 MB);
-    // the old generation still has room for a message with a large attachment.
-    const worker = new Worker(workerFile, { resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 512 } });
+    // The young generation is bounded to keep each worker's footprint down (the bench's peak
+    // RSS target is < 250 MB). 24 MB rather than 8: fewer scavenges, less promoted to the old
+    // generation, 4% more throughput for 10 MB of RSS (6 interleaved bench rounds each). The
+    // old generation still has room for a message with a large attachment.
+    const worker = new Worker(workerFile, { resourceLimits: { maxYoungGenerationSizeMb: 24, maxOldGenerationSizeMb: 512 } });
     const slot: Slot = { worker, jobs: new Map(), timer: null };
     worker.on('message', (reply: ParseReply) => this.answer(slot, reply));
     // A crashed worker fails the oldest parse it had (the one it was working on); the others
