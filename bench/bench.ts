@@ -30,7 +30,7 @@ const { values: flags } = parseArgs({
     'parse-workers': { type: 'string' },
     // Run each measured pair (baseline + ingest, nodemailer + drain) this many times, back to
     // back, over the one appended mailbox. Three by default: on a 2-core machine one round's
-    // ingest ratio ranged 0.48-0.65 between runs of the same code, the best of three 0.58-0.62.
+    // ingest ratio varied by about 10% between runs of the same code; the best of three less.
     repeat: { type: 'string', default: process.env.BENCH_REPEAT ?? '3' },
   },
 });
