@@ -126,9 +126,9 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
   const ahead = PARSE_AHEAD(ctx.pool.workers);
   let nextBatch = 0;
   let next: Promise<StoredRaw[]> | null = listed.length ? fetch(0) : null;
-  const batchBytes = (b: number) => listed[b]!.reduce((n, l) => n + l.size, 0);
+  const batchBytes = listed.map((batch) => batch.reduce((n, l) => n + l.size, 0));
   const wantBatch = () =>
-    next !== null && !ctx.signal?.aborted && queue.length < ahead && (!queue.length || queuedBytes + batchBytes(nextBatch) <= BATCH_BYTES);
+    next !== null && !ctx.signal?.aborted && queue.length < ahead && (!queue.length || queuedBytes + batchBytes[nextBatch]! <= BATCH_BYTES);
   const takeBatch = async (): Promise<void> => {
     const b = nextBatch++;
     const fetched = await next!;
