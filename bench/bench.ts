@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -45,10 +45,8 @@ if (!positive(count) || !Number.isInteger(seed) || !positive(batch) || !positive
   process.exit(2);
 }
 
-// /tmp keeps Dovecot's socket paths short.
+// Logs, stores and profiles; Dovecot keeps its own files in a directory of its own (dovecot.ts).
 const work = mkdtempSync(path.join(os.tmpdir(), 'tkb-'));
-// Dovecot's mail processes run as nobody when we are root and must pass through this dir.
-chmodSync(work, 0o711);
 const logs = path.join(work, 'logs');
 mkdirSync(logs);
 const log = (phase: string): string => path.join(logs, `${phase}.log`);
@@ -64,7 +62,10 @@ let keep = flags.keep;
 
 function cleanup(): void {
   for (const child of liveChildren) child.kill('SIGTERM');
-  if (dovecot) stopDovecot(dovecot);
+  if (dovecot) {
+    stopDovecot(dovecot);
+    if (!keep) rmSync(dovecot.dir, { recursive: true, force: true });
+  }
   dovecot = null;
   if (!keep) rmSync(work, { recursive: true, force: true });
 }
@@ -82,9 +83,9 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 async function main(): Promise<Report> {
   const report: Report = { count, seed, notes: [], loadBefore: os.loadavg(), baseline: [], ingest: [], nodemailer: [], drain: [] };
   say(`bench: ${count} mails, seed ${seed}, work dir ${work}`);
-  dovecot = startDovecot(path.join(work, 'dc'));
+  dovecot = startDovecot();
   const imap = { port: dovecot.imapPort, user: 'bench', password: dovecot.password };
-  say(`bench: Dovecot pid ${dovecot.pid} on 127.0.0.1:${dovecot.imapPort}`);
+  say(`bench: Dovecot pid ${dovecot.pid} on 127.0.0.1:${dovecot.imapPort}, files in ${dovecot.dir}`);
 
   const append = await runPhase<Timed & { summary: MailboxSummary; generateSeconds: number }>(
     'append',

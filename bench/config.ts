@@ -29,7 +29,7 @@ export const SUPPORT_ADDRESS = String(example().support_address);
 export function benchConfigData(p: BenchConfigParams): Record<string, unknown> {
   const data = example();
   const smtp = p.smtpPort
-    ? { host: '127.0.0.1', port: p.smtpPort, secure: false, from: (data.smtp as { from?: string } | undefined)?.from ?? SUPPORT_ADDRESS }
+    ? { host: '127.0.0.1', port: p.smtpPort, secure: false, allow_plaintext: true, from: (data.smtp as { from?: string } | undefined)?.from ?? SUPPORT_ADDRESS }
     : undefined;
   return {
     ...data,
@@ -38,7 +38,8 @@ export function benchConfigData(p: BenchConfigParams): Record<string, unknown> {
     log_level: 'info',
     templates_dir: path.join(repoRoot, 'config', 'templates'),
     // Flag \Seen and leave (the default): the baseline reads the same folder by UID.
-    mailbox: { host: '127.0.0.1', port: p.imapPort, secure: false, user: p.user, password: p.password, folder: 'INBOX' },
+    // The bench's Dovecot and SMTP receiver are on loopback, without TLS.
+    mailbox: { host: '127.0.0.1', port: p.imapPort, secure: false, allow_plaintext: true, user: p.user, password: p.password, folder: 'INBOX' },
     // Without smtp the ingest pass only enqueues; the drain phase gets the bench's receiver.
     smtp,
     // 2,000 mails arrive in one pass: limits far above it, so nothing is held back and every

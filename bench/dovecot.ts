@@ -13,8 +13,12 @@ export interface BenchDovecot {
   password: string;
 }
 
-export function startDovecot(dir: string): BenchDovecot {
-  const out = execFileSync('bash', [script, 'start', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+/**
+ * The script makes its directory (a fresh /tmp/tkd-XXXXXX, returned as `dir`): Dovecot's
+ * unprivileged mail processes must be able to enter it wherever the checkout or $TMPDIR is.
+ */
+export function startDovecot(): BenchDovecot {
+  const out = execFileSync('bash', [script, 'start'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const v = Object.fromEntries(
     out
       .trim()
@@ -24,8 +28,8 @@ export function startDovecot(dir: string): BenchDovecot {
   );
   const imapPort = Number(v.IMAP_PORT);
   const pid = Number(v.PID);
-  if (!imapPort || !pid || !v.PASSWORD) throw new Error(`scripts/dovecot.sh start printed no ports/pid:\n${out}`);
-  return { dir, imapPort, pid, password: v.PASSWORD };
+  if (!imapPort || !pid || !v.PASSWORD || !v.DIR) throw new Error(`scripts/dovecot.sh start printed no dir/ports/pid:\n${out}`);
+  return { dir: v.DIR, imapPort, pid, password: v.PASSWORD };
 }
 
 /** TERM to the master pid (its children follow), then wait for it to go. Safe to call twice. */

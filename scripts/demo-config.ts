@@ -26,6 +26,8 @@ doc.set('data_dir', 'data');
 doc.setIn(['mailbox', 'host'], '127.0.0.1');
 doc.setIn(['mailbox', 'port'], Number(values.port));
 doc.setIn(['mailbox', 'secure'], false);
+// The demo's Dovecot is on loopback without TLS; a real server keeps the default (TLS required).
+doc.setIn(['mailbox', 'allow_plaintext'], true);
 doc.setIn(['mailbox', 'user'], values.user);
 // A secret stays out of the file: demo.sh exports the variable.
 doc.setIn(['mailbox', 'password'], '${TICKETD_DEMO_IMAP_PASSWORD}');

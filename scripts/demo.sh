@@ -1,13 +1,34 @@
 #!/usr/bin/env bash
 # npm run demo [-- --keep]: a private Dovecot mailbox with the sample emails from
 # fixtures/emails, one daemon pass over it, then the tickets and the journal it made.
-# Everything lives under .demo/ (removed and rebuilt on every run).
+# npm run demo -- stop: stop the Dovecot a `--keep` run left running.
+#
+# The config, database and data live under .demo/ (removed and rebuilt on every run).
+# Dovecot's own files live in a fresh /tmp/tkd-XXXXXX, not in the checkout: as root its mail
+# processes run as nobody, who cannot enter a clone under root's 0700 home. .demo/dovecot-dir
+# names that directory so a later run (or `stop`) finds the instance.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 keep=0
 [ "${1:-}" = "--keep" ] && keep=1
 demo=.demo
+record=$demo/dovecot-dir
+
+# Stop the Dovecot a previous run recorded and remove its directory. Only a directory the
+# script made (/tmp/tkd-*, with our dovecot.conf) is removed, whatever the record says.
+stop_recorded() {
+  [ -s "$record" ] || return 0
+  local dir; dir=$(cat "$record")
+  bash scripts/dovecot.sh stop "$dir"
+  case "$dir" in /tmp/tkd-*) [ -f "$dir/dovecot.conf" ] && rm -rf "$dir" ;; esac
+  rm -f "$record"
+}
+
+if [ "${1:-}" = "stop" ]; then
+  stop_recorded
+  exit 0
+fi
 example=${DEMO_EXAMPLE_CONFIG:-config/ticketd.example.yaml}
 fixtures=${DEMO_FIXTURES:-fixtures/emails}
 ticketd() { node dist/src/cli/main.js "$@"; }
@@ -19,14 +40,17 @@ if [ ! -f dist/src/cli/main.js ] || [ -n "$(find src scripts -name '*.ts' -newer
 fi
 
 # A previous demo's Dovecot (run with --keep) must not hold on to the old folder.
-[ -d "$demo/dovecot" ] && bash scripts/dovecot.sh stop "$demo/dovecot"
+stop_recorded
+# (Demos before Dovecot moved out of the checkout kept it in .demo/dovecot.)
+if [ -d "$demo/dovecot" ]; then bash scripts/dovecot.sh stop "$demo/dovecot"; fi
 rm -rf "$demo"
 mkdir -p "$demo"
 
-echo "== starting a private Dovecot under $demo/dovecot"
-eval "$(bash scripts/dovecot.sh start "$demo/dovecot")"
+eval "$(bash scripts/dovecot.sh start)"
+echo "$DIR" >"$record"
+echo "== started a private Dovecot under $DIR"
 if [ "$keep" = 0 ]; then
-  trap 'bash scripts/dovecot.sh stop "$demo/dovecot"' EXIT
+  trap stop_recorded EXIT
 fi
 export TICKETD_DEMO_IMAP_PASSWORD=$PASSWORD
 # Warnings would be noise here (e.g. "no STARTTLS" on the loopback Dovecot).
@@ -57,5 +81,5 @@ echo "  node dist/src/cli/main.js journal --outcome ignored -c $demo/ticketd.yam
 echo "  node dist/src/cli/main.js explain $fixtures/<file>.eml -c $demo/ticketd.yaml"
 if [ "$keep" = 1 ]; then
   echo "Dovecot is still running (IMAP 127.0.0.1:$IMAP_PORT, user support, password $PASSWORD);"
-  echo "  stop it with: bash scripts/dovecot.sh stop $demo/dovecot"
+  echo "  stop it with: npm run demo -- stop"
 fi

@@ -2,13 +2,16 @@
 # A private, throw-away Dovecot on 127.0.0.1 for tests, the demo and the bench.
 #
 #   scripts/dovecot.sh install        install dovecot-imapd/-lmtpd if missing (no system daemon)
-#   scripts/dovecot.sh start DIR      start one under DIR on free ports; prints KEY=VALUE lines:
-#                                     IMAP_PORT, LMTP_PORT, PID, PASSWORD
+#   scripts/dovecot.sh start [DIR]    start one under DIR on free ports; prints KEY=VALUE lines:
+#                                     DIR, IMAP_PORT, LMTP_PORT, PID, PASSWORD. Without DIR, a
+#                                     fresh /tmp/tkd-XXXXXX (the caller removes it after stop)
 #   scripts/dovecot.sh stop DIR       stop the one under DIR (TERM to its master pid)
 #   scripts/dovecot.sh restart DIR    start it again on the same ports, same mail
 #
 # Any user name logs in with the password "ticketd" (static passdb), so every test can use
 # a mailbox of its own. Keep DIR short: UNIX socket paths are limited to ~107 bytes.
+# As root, Dovecot's mail processes run as nobody and must be able to enter DIR: every
+# directory above it must be searchable by others, so not a checkout under root's 0700 home.
 set -euo pipefail
 
 PASSWORD=ticketd
@@ -35,9 +38,20 @@ free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
 
+# As root: can the unprivileged mail user reach DIR? (APPEND fails with NO [SERVERBUG] if not.)
+check_reachable() {
+  local dir=$1 user=$2 group=$3
+  setpriv --reuid="$user" --regid="$group" --clear-groups test -x "$dir/home" && return 0
+  echo "scripts/dovecot.sh: Dovecot's mail processes run as $user and cannot enter $dir: a directory" >&2
+  echo "  above it is not searchable by others (root's home is 0700). Start it under /tmp, or give no DIR." >&2
+  exit 1
+}
+
 start() {
-  local dir=$1
+  local dir=${1:-}
   install_packages
+  # The system temp dir, not $TMPDIR: it must be enterable by every uid and keep paths short.
+  if [ -z "$dir" ]; then dir=$(mktemp -d /tmp/tkd-XXXXXX); fi
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
   mkdir -p "$dir/run" "$dir/home"
@@ -47,6 +61,7 @@ start() {
     mail_user=nobody
     chmod 0711 "$dir" "$dir/run"
     chown nobody:nogroup "$dir/home"
+    check_reachable "$dir" nobody nogroup
   else
     mail_user=$(id -un)
   fi
@@ -60,6 +75,7 @@ start() {
     write_config "$dir" "$imap_port" "$lmtp_port" "$uid" "$gid"
     rm -f "$dir/run/master.pid"
     if dovecot -c "$dir/dovecot.conf" 2>>"$dir/start.log" && wait_ready "$dir" "$imap_port"; then
+      echo "DIR=$dir"
       echo "IMAP_PORT=$imap_port"
       echo "LMTP_PORT=$lmtp_port"
       echo "PID=$(cat "$dir/run/master.pid")"
@@ -171,6 +187,7 @@ restart() {
   rm -f "$dir/run/master.pid"
   dovecot -c "$dir/dovecot.conf" 2>>"$dir/start.log"
   wait_ready "$dir" "$imap_port" || { echo "dovecot did not restart; see $dir/dovecot.log" >&2; exit 1; }
+  echo "DIR=$dir"
   echo "IMAP_PORT=$imap_port"
   echo "LMTP_PORT=$lmtp_port"
   echo "PID=$(cat "$dir/run/master.pid")"
@@ -179,8 +196,8 @@ restart() {
 
 case "${1:-}" in
   install) install_packages ;;
-  start) start "${2:?usage: $0 start DIR}" ;;
+  start) start "${2:-}" ;;
   stop) stop "${2:?usage: $0 stop DIR}" ;;
   restart) restart "${2:?usage: $0 restart DIR}" ;;
-  *) echo "usage: $0 install | start DIR | stop DIR | restart DIR" >&2; exit 2 ;;
+  *) echo "usage: $0 install | start [DIR] | stop DIR | restart DIR" >&2; exit 2 ;;
 esac

@@ -30,6 +30,7 @@ export function registerCheckConfig(program: Command): void {
             '',
           ].join('\n'),
         );
+        for (const w of s.warnings) process.stderr.write(`warning: ${w}\n`);
       }),
     );
 }

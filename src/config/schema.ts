@@ -79,6 +79,8 @@ const mailbox = z
     poll_seconds: z.number().positive().default(60),
     // Messages fetched per round trip; bounds memory together with the size of each message.
     batch_size: z.number().int().min(1).max(1000).default(100),
+    // Without secure: STARTTLS is required unless this says a plaintext login is fine (loopback).
+    allow_plaintext: z.boolean().default(false),
   })
   .strict();
 
@@ -94,6 +96,8 @@ const smtp = z
     // Seconds to wait before retry n (the last value repeats until max_attempts).
     retry_seconds: z.array(z.number().nonnegative()).min(1).default([30, 120, 600, 1800, 3600]),
     max_attempts: z.number().int().min(1).default(10),
+    // Without secure: STARTTLS is required unless this says plaintext is fine (loopback).
+    allow_plaintext: z.boolean().default(false),
   })
   .strict();
 

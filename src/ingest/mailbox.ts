@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.js';
 import { TicketdError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { defaultBackoff, nextDelayMs, type BackoffOptions } from './backoff.js';
+import { imapStartTls, imapTlsRefusal, PlaintextRefusedError } from '../tls-policy.js';
 
 // The IMAP connection as a small state machine:
 //
@@ -39,6 +40,7 @@ async function connect(m: MailboxSettings, log: Logger): Promise<ImapFlow> {
     host: m.host,
     port: m.port,
     secure: m.secure,
+    ...imapStartTls(m),
     auth: { user: m.user, pass: m.password },
     // imapflow logs every command at debug and each connection at info: keep it to warnings.
     logger: log.child({ component: 'imapflow' }, { level: log.isLevelEnabled('warn') ? 'warn' : log.level }),
@@ -49,7 +51,11 @@ async function connect(m: MailboxSettings, log: Logger): Promise<ImapFlow> {
   });
   // Without a listener an 'error' event would throw and take the daemon down.
   client.on('error', (err: Error) => log.warn({ err }, 'imap connection error'));
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (err) {
+    throw imapTlsRefusal(m, err) ?? err;
+  }
   if (m.processed_folder) await ensureFolder(client, m.processed_folder);
   return client;
 }
@@ -141,6 +147,7 @@ export async function readMailboxOnce(m: MailboxSettings, log: Logger, read: Rea
   try {
     client = await connect(m, log);
   } catch (err) {
+    if (err instanceof PlaintextRefusedError) throw err; // says it all
     throw new TicketdError('MAILBOX', `cannot connect to ${m.host}:${m.port} as ${m.user}: ${errorMessage(err)}`, { cause: err });
   }
   try {
@@ -195,7 +202,9 @@ export async function watchMailbox(opts: WatchOptions): Promise<void> {
       if (signal.aborted) break;
       const delay = nextDelayMs(attempt++, opts.backoff ?? defaultBackoff);
       // A live connection means the failure was ours (store, disk), not the server's: louder.
-      if (client?.usable) log.error({ err, attempt, retryInMs: delay }, 'mailbox pass failed, retrying');
+      // So is a refused plaintext login: only the operator can fix it, so say why.
+      if (err instanceof PlaintextRefusedError) log.error({ err, attempt, retryInMs: delay }, err.message);
+      else if (client?.usable) log.error({ err, attempt, retryInMs: delay }, 'mailbox pass failed, retrying');
       else log.warn({ err, attempt, retryInMs: delay }, 'mailbox unavailable, reconnecting');
       setState('backoff');
       await new Wake(signal).wait(delay);

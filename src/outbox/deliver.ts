@@ -17,6 +17,7 @@ import {
 } from '../store/outbox.js';
 import { claimant, isStaleClaim } from './claims.js';
 import { failureText, isPermanent } from './is-permanent.js';
+import { PlaintextRefusedError, smtpStartTls, smtpTlsRefusal } from '../tls-policy.js';
 
 // Delivers due outbox rows over pooled SMTP. A row is claimed ('sending') by one statement
 // before it is sent, so concurrent deliverers never send the same row, and marked sent by ONE
@@ -64,6 +65,7 @@ export function createTransport(smtp: SmtpConfig): Transport {
     host: smtp.host,
     port: smtp.port,
     secure: smtp.secure,
+    ...smtpStartTls(smtp),
     auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
     maxConnections: smtp.pool_size,
     connectionTimeout: 30_000,
@@ -99,13 +101,18 @@ export const retryDelaySeconds = (smtp: SmtpConfig, attemptsSoFar: number): numb
 
 type Outcome = 'sent' | 'unmarked' | 'retry' | 'failed';
 
-async function deliverOne(config: Config, db: Db, transport: Transport, row: OutboxRow, log: Logger): Promise<Outcome> {
+/** Set by deliverOne when TLS was required and refused: the pass takes no more mail. */
+interface PassState {
+  refused: boolean;
+}
+
+async function deliverOne(config: Config, db: Db, transport: Transport, row: OutboxRow, log: Logger, pass: PassState): Promise<Outcome> {
   const smtp = config.smtp!;
   let error: unknown;
   try {
     await transport.sendMail(messageOf(config, row));
   } catch (err) {
-    error = err ?? new Error('unknown SMTP failure');
+    error = smtpTlsRefusal(smtp, err) ?? err ?? new Error('unknown SMTP failure');
   }
   if (error === undefined) {
     try {
@@ -117,7 +124,13 @@ async function deliverOne(config: Config, db: Db, transport: Transport, row: Out
     }
     return 'sent';
   }
-  const reason = failureText(error);
+  let reason: string;
+  if (error instanceof PlaintextRefusedError) {
+    // Every other mail would meet the same server: this pass stops, and the log says why.
+    if (!pass.refused) log.error({ err: error, outboxId: row.id }, error.message);
+    pass.refused = true;
+    reason = error.message;
+  } else reason = failureText(error);
   const attempts = row.attempts + 1;
   if (isPermanent(error) || attempts >= smtp.max_attempts) {
     const why = isPermanent(error) ? reason : `gave up after ${attempts} attempts: ${reason}`;
@@ -164,9 +177,10 @@ export async function drainOutbox(config: Config, db: Db, log: Logger, opts: Dra
   let lastId = 0;
   let queue: OutboxRow[] = [];
   let storeFailing = false;
+  const pass: PassState = { refused: false };
   const take = (): OutboxRow | undefined => {
     for (;;) {
-      if (storeFailing || opts.shouldStop?.()) return undefined;
+      if (storeFailing || pass.refused || opts.shouldStop?.()) return undefined;
       if (!queue.length) {
         queue = dueOutbox(db, passStart, lastId, 200);
         if (!queue.length) return undefined;
@@ -180,7 +194,7 @@ export async function drainOutbox(config: Config, db: Db, log: Logger, opts: Dra
   // Two mails in flight per pooled connection keeps every connection busy.
   const worker = async () => {
     for (let row = take(); row; row = take()) {
-      const outcome = await deliverOne(config, db, transport, row, olog);
+      const outcome = await deliverOne(config, db, transport, row, olog, pass);
       if (outcome === 'unmarked') storeFailing = true; // the store is failing: take no more mail
       result[outcome === 'retry' ? 'retried' : outcome === 'unmarked' ? 'sent' : outcome]++;
     }

@@ -16,6 +16,7 @@ export function isPermanent(err: unknown): boolean {
   const e = (err ?? {}) as MailError;
   if (typeof e.responseCode === 'number') {
     if (e.code === 'EAUTH') return false; // wrong credentials: fix the config, keep the mail
+    if (e.code === 'ETLS') return false; // no TLS (e.g. STARTTLS refused): fix the server or config, keep the mail
     if (e.responseCode === 503) return false;
     return e.responseCode >= 500 && e.responseCode < 600;
   }

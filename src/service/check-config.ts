@@ -2,6 +2,7 @@ import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import { checkTemplates } from '../templates/load.js';
+import { plaintextWarnings } from '../tls-policy.js';
 
 export interface ConfigSummary {
   file: string;
@@ -12,6 +13,8 @@ export interface ConfigSummary {
   triageType: string;
   rules: number;
   smtp: string | null;
+  /** Valid but risky settings, one sentence each (e.g. plaintext towards a remote server). */
+  warnings: string[];
 }
 
 export type ConfigCheck = { ok: true; summary: ConfigSummary } | { ok: false; file: string; problems: string[] };
@@ -45,6 +48,7 @@ export function checkConfig(file: string): ConfigCheck {
       triageType: config.triage_type,
       rules: config.rules.length,
       smtp: config.smtp ? `${config.smtp.host}:${config.smtp.port}` : null,
+      warnings: plaintextWarnings(config),
     },
   };
 }

@@ -42,7 +42,7 @@ beforeEach(async () => {
   smtp.delayMs = 0;
   config = outboxConfig({
     database: `db-${++n}.sqlite`,
-    smtp: { host: '127.0.0.1', port: smtp.port, from: 'Agency support <support@agency.example>', retry_seconds: [0], max_attempts: 3 },
+    smtp: { host: '127.0.0.1', port: smtp.port, from: 'Agency support <support@agency.example>', retry_seconds: [0], max_attempts: 3, allow_plaintext: true },
   }, dir);
   db = openDb(config.database);
   hook = createOutboxHook(config, loadTemplates(config));

@@ -15,6 +15,7 @@ describe('isPermanent', () => {
     ['450 mailbox busy', false, smtp(450, 'EENVELOPE')],
     ['451 local error', false, smtp(451)],
     ['535 auth failed (config, not the mail)', false, smtp(535, 'EAUTH')],
+    ['502 to STARTTLS (no TLS: the server or config, not the mail)', false, smtp(502, 'ETLS')],
     ['connection refused', false, net('ECONNECTION')],
     ['timeout', false, net('ETIMEDOUT')],
     ['socket reset', false, net('ESOCKET')],

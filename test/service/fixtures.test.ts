@@ -29,7 +29,7 @@ describe('sample mail through Dovecot', () => {
         data_dir: path.join(work, 'data'),
         parse_workers: 0,
         smtp: undefined,
-        mailbox: { host: '127.0.0.1', port: dovecot.imapPort, user, password: dovecot.password, poll_seconds: 1 },
+        mailbox: { host: '127.0.0.1', port: dovecot.imapPort, user, password: dovecot.password, poll_seconds: 1, allow_plaintext: true },
       },
       work,
       {},

@@ -27,7 +27,7 @@ describe('the outbox part of `run --once`', () => {
   it('stops taking mail when the signal aborts (SIGTERM), leaving the rest pending', async () => {
     const config = outboxConfig({
       database: 'once.sqlite',
-      smtp: { host: '127.0.0.1', port: smtp.port, from: 'support@agency.example', pool_size: 1, retry_seconds: [0] },
+      smtp: { host: '127.0.0.1', port: smtp.port, from: 'support@agency.example', pool_size: 1, retry_seconds: [0], allow_plaintext: true },
       rate_limits: { per_recipient: { count: 1000 }, global: { count: 1000 } },
     }, dir);
     const db = openDb(config.database);

@@ -28,6 +28,8 @@ export function configData(dir: string, user = 'support', dovecot?: MailboxTarge
       user,
       password: dovecot?.password ?? 'ticketd',
       poll_seconds: 1,
+      // Dovecot on loopback has no TLS.
+      allow_plaintext: true,
       ...mailboxExtra,
     },
     staff: [

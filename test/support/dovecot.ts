@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { fileURLToPath } from 'node:url';
@@ -29,11 +29,10 @@ function parse(out: string): Record<string, string> {
 
 /** Start a private Dovecot through the project's script; call stop() in afterAll. */
 export function startDovecot(): RunningDovecot {
-  // /tmp keeps socket paths short.
-  const dir = mkdtempSync('/tmp/tkd-');
-  const run = (cmd: 'start' | 'restart'): Record<string, string> =>
-    parse(execFileSync('bash', [script, cmd, dir], { encoding: 'utf8' }));
-  let v = run('start');
+  // The script makes the directory: a fresh one in /tmp, which Dovecot's unprivileged mail
+  // processes can enter wherever the checkout is (root's home is 0700), with short socket paths.
+  let v = parse(execFileSync('bash', [script, 'start'], { encoding: 'utf8' }));
+  const dir = v.DIR!;
   const d: RunningDovecot = {
     dir,
     imapPort: Number(v.IMAP_PORT),
@@ -49,7 +48,7 @@ export function startDovecot(): RunningDovecot {
       execFileSync('bash', [script, 'stop', dir]);
     },
     restart() {
-      v = run('restart');
+      v = parse(execFileSync('bash', [script, 'restart', dir], { encoding: 'utf8' }));
       d.imapPort = Number(v.IMAP_PORT);
       d.lmtpPort = Number(v.LMTP_PORT);
       d.pid = Number(v.PID);

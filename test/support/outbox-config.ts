@@ -16,8 +16,9 @@ export function outboxConfig(over: Record<string, unknown> = {}, dir = '/tmp'): 
       support_address: 'support@agency.example',
       public_name: 'Agency client services',
       templates_dir: shippedTemplates,
-      mailbox: { host: '127.0.0.1', port: 1143, user: 'support', password: 'x' },
-      smtp: { host: '127.0.0.1', port: 2525, from: 'Agency support <support@agency.example>', retry_seconds: [0] },
+      // The test servers on loopback have no TLS.
+      mailbox: { host: '127.0.0.1', port: 1143, user: 'support', password: 'x', allow_plaintext: true },
+      smtp: { host: '127.0.0.1', port: 2525, from: 'Agency support <support@agency.example>', retry_seconds: [0], allow_plaintext: true },
       staff: [
         { id: 'seth', name: 'Seth', email: 'seth@agency.example', role: 'agent' },
         { id: 'olivia', name: 'Olivia', email: 'olivia@agency.example', role: 'agent' },

@@ -32,6 +32,8 @@ export interface TestSmtp {
   down(): Promise<void>;
   /** Listen again on the same port. */
   up(): Promise<void>;
+  /** AUTH attempts the server saw (only with `auth`), as user names. */
+  auths: string[];
   /** Resolve once `n` messages were received (poll with deadline). */
   waitFor(n: number, timeoutMs?: number): Promise<Received[]>;
   stop(): Promise<void>;
@@ -40,12 +42,18 @@ export interface TestSmtp {
 const ids = (v: string | string[] | undefined): string[] =>
   (Array.isArray(v) ? v : v ? v.split(/\s+/) : []).map((s) => s.replace(/^<|>$/g, '')).filter(Boolean);
 
-export async function startSmtp(): Promise<TestSmtp> {
+export interface SmtpOptions {
+  /** Offer AUTH (over plaintext: this receiver never has TLS) and accept these credentials. */
+  auth?: { user: string; pass: string };
+}
+
+export async function startSmtp(opts: SmtpOptions = {}): Promise<TestSmtp> {
   let server: SMTPServer | null = null;
   const sockets = new Set<Socket>();
   const t: TestSmtp = {
     port: 0,
     received: [],
+    auths: [],
     respond: () => null,
     delayMs: 0,
     async down() {
@@ -82,7 +90,13 @@ export async function startSmtp(): Promise<TestSmtp> {
 
   function make(): SMTPServer {
     const s = new SMTPServer({
-      disabledCommands: ['STARTTLS', 'AUTH'],
+      disabledCommands: opts.auth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+      allowInsecureAuth: true,
+      onAuth(auth, _session, callback) {
+        t.auths.push(auth.username ?? '');
+        if (auth.username === opts.auth?.user && auth.password === opts.auth?.pass) return callback(null, { user: auth.username });
+        callback(new Error('Invalid username or password'));
+      },
       logger: false,
       closeTimeout: 100,
       size: 50 * 1024 * 1024,
