@@ -24,3 +24,19 @@ export class ConfigError extends TicketdError {
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+// A full or failing disk, or a database another process holds: nothing is wrong with the
+// message, so the pass stops and a later one retries it (it stays unmarked on the server).
+const STORAGE_ERRNOS = new Set(['ENOSPC', 'EIO', 'EDQUOT', 'EROFS']);
+const STORAGE_SQLITE = /^SQLITE_(BUSY|LOCKED|FULL|IOERR|READONLY)(_|$)/;
+
+/** The errno or SQLite code that makes err (or an error in its cause chain) a storage failure. */
+export function storageCode(err: unknown): string | null {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (STORAGE_ERRNOS.has(code) || STORAGE_SQLITE.test(code))) return code;
+  }
+  return null;
+}
+
+export const isStorageError = (err: unknown): boolean => storageCode(err) !== null;

@@ -1,11 +1,35 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rename, renameSync, unlink, unlinkSync, writeFile, writeFileSync } from 'node:fs';
+import {
+  chmod,
+  chmodSync,
+  close,
+  closeSync,
+  fstatSync,
+  fsync,
+  fsyncSync,
+  mkdirSync,
+  open,
+  openSync,
+  readFileSync,
+  readSync,
+  rename,
+  renameSync,
+  unlink,
+  unlinkSync,
+  writeFile,
+  writeFileSync,
+} from 'node:fs';
 import { threadId } from 'node:worker_threads';
 import path from 'node:path';
 import { TicketdError } from '../errors.js';
 
 // Content-addressed files under data_dir: the name is the sha256 of the bytes, so the same
 // attachment sent twice is stored once and a name from a mail never becomes a path.
+//
+// Durable before named: a file is written to a temporary name, fsynced, renamed, and its
+// directory fsynced, all before the call returns; only then does a journal or attachment row
+// that names it commit. A power cut therefore leaves either no file (and no row) or the whole
+// file. Files are 0600 and directories 0700 whatever the umask: mail is private.
 
 export type BlobKind = 'raw' | 'attachments';
 
@@ -18,12 +42,27 @@ export interface StoredBlob {
 
 export const sha256Hex = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
+const FILE_MODE = 0o600;
+const DIR_MODE = 0o700;
+
+/** One directory's fsyncs: the one running, and the one queued behind it that new renames join. */
+interface DirSync {
+  running: Promise<void> | null;
+  queued: Promise<void> | null;
+}
+
 export class BlobStore {
   readonly root: string;
-  // Directories known to exist: one mkdir per directory, not per file.
+  // Directories known to exist (made 0700 and their entry synced): one mkdir per directory.
   private readonly dirs = new Set<string>();
+  private readonly dirSyncs = new Map<string, DirSync>();
+  // Directories put() renamed into since the last syncDirs().
+  private readonly unsynced = new Set<string>();
   private readonly token = randomBytes(4).toString('hex');
   private writes = 0;
+  // open()'s mode passes through the umask, which can only take bits away: chmod afterwards
+  // only when this umask would (a worker thread can read the umask, not set it).
+  private readonly umaskHidesMode = (process.umask() & FILE_MODE) !== 0;
 
   constructor(dataDir: string) {
     this.root = path.resolve(dataDir);
@@ -40,15 +79,21 @@ export class BlobStore {
     return `${kind}/${sha256[0]}/${sha256}${kind === 'raw' ? '.eml' : ''}`;
   }
 
-  /** Write (or find already written) the bytes; atomic: a crash leaves no half file under the name. */
+  /**
+   * Write the bytes, or find them already written, on this thread. The file is fsynced before
+   * this returns; its directory entry only by the next syncDirs() (so the attachments of one
+   * message cost one directory fsync per directory, not one each). An existing file is
+   * trusted only when it holds exactly these bytes; anything else is rewritten.
+   */
   put(kind: BlobKind, data: Buffer, knownSha256?: string): StoredBlob {
     const sha256 = knownSha256 ?? sha256Hex(data);
     const rel = this.relPath(kind, sha256);
     const file = this.resolve(rel);
-    if (!existsSync(file)) {
+    if (!this.holdsExactly(file, data)) {
       const tmp = this.tmpName(file);
       try {
-        writeFileSync(tmp, data, { flag: 'wx' });
+        writeFileSync(tmp, data, { flag: 'wx', mode: FILE_MODE, flush: true });
+        if (this.umaskHidesMode) chmodSync(tmp, FILE_MODE);
         renameSync(tmp, file);
       } catch (err) {
         try {
@@ -59,15 +104,31 @@ export class BlobStore {
         throw new TicketdError('STORE', `cannot write ${rel}`, { cause: err });
       }
     }
+    // Also for a file found in place: a process killed between its rename and its directory
+    // fsync left an entry that a power cut could still take away.
+    this.unsynced.add(path.dirname(file));
     return { sha256, path: rel, size: data.length };
   }
 
+  /** fsync every directory put() wrote into since the last call: their new entries are durable. */
+  syncDirs(): void {
+    for (const dir of this.unsynced) {
+      try {
+        fsyncPathSync(dir);
+      } catch (err) {
+        throw new TicketdError('STORE', `cannot sync ${path.relative(this.root, dir)} in data_dir`, { cause: err });
+      }
+      this.unsynced.delete(dir);
+    }
+  }
+
   /**
-   * put() with the write on libuv's threads: the ingest pass stores a fetched batch this way
-   * while it goes on committing the previous one (writing fresh page-cache pages is a large
-   * part of storing a mail). Raw mail is almost never stored twice, so it does not look for
-   * the file first (a stat on this thread per mail): a second copy replaces the first with
-   * the same bytes, atomically.
+   * put() with the work on libuv's threads, durable (file and directory entry) when it
+   * resolves: the ingest pass stores a fetched batch this way while it goes on committing the
+   * previous one. Raw mail is almost never stored twice, so it does not look for the file
+   * first (a stat on this thread per mail): a second copy replaces the first with the same
+   * bytes, atomically, so a damaged copy is never trusted either. Concurrent writes into one
+   * directory share its fsyncs (see syncDir).
    */
   async store(kind: BlobKind, data: Buffer, knownSha256?: string): Promise<StoredBlob> {
     const sha256 = knownSha256 ?? sha256Hex(data);
@@ -75,16 +136,21 @@ export class BlobStore {
     const file = this.resolve(rel);
     const tmp = this.tmpName(file);
     // The callback API: fs/promises' writeFile goes through a FileHandle and several promise
-    // hops per file, which cost this thread more than the write itself.
+    // hops per file, which cost this thread more than the write itself. `flush` fsyncs the
+    // file before it is closed, on the same libuv thread.
     await new Promise<void>((resolve, reject) => {
-      writeFile(tmp, data, { flag: 'wx' }, (err) => {
+      writeFile(tmp, data, { flag: 'wx', mode: FILE_MODE, flush: true }, (err) => {
         if (err) return reject(err);
-        rename(tmp, file, (err2) => (err2 ? reject(err2) : resolve()));
+        const move = () => rename(tmp, file, (err2) => (err2 ? reject(err2) : resolve()));
+        if (this.umaskHidesMode) chmod(tmp, FILE_MODE, (err3) => (err3 ? reject(err3) : move()));
+        else move();
       });
-    }).catch((err: unknown) => {
-      unlink(tmp, () => undefined);
-      throw new TicketdError('STORE', `cannot write ${rel}`, { cause: err });
-    });
+    })
+      .then(() => this.syncDir(path.dirname(file)))
+      .catch((err: unknown) => {
+        unlink(tmp, () => undefined);
+        throw new TicketdError('STORE', `cannot write ${rel}`, { cause: err });
+      });
     return { sha256, path: rel, size: data.length };
   }
 
@@ -96,20 +162,99 @@ export class BlobStore {
     }
   }
 
+  /**
+   * A directory fsync that covers every rename completed before it starts. Renames that
+   * finish while one runs wait for the next, which they share: with 16 directories per kind,
+   * a batch of a hundred mails costs a few directory fsyncs, not a hundred.
+   */
+  private syncDir(dir: string): Promise<void> {
+    let s = this.dirSyncs.get(dir);
+    if (!s) this.dirSyncs.set(dir, (s = { running: null, queued: null }));
+    const state = s;
+    if (state.queued) return state.queued;
+    const queued = (state.running ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => {
+        // From here on a new rename is not covered: it queues the next fsync.
+        state.queued = null;
+        const run = fsyncPath(dir);
+        state.running = run;
+        return run;
+      });
+    state.queued = queued;
+    return queued;
+  }
+
+  /** True when file exists with exactly these bytes (then it is fsynced too: it may be a dead writer's). */
+  private holdsExactly(file: string, data: Buffer): boolean {
+    let fd: number;
+    try {
+      fd = openSync(file, 'r');
+    } catch {
+      return false;
+    }
+    try {
+      if (fstatSync(fd).size !== data.length) return false;
+      const have = Buffer.allocUnsafe(data.length);
+      let got = 0;
+      while (got < have.length) {
+        const n = readSync(fd, have, got, have.length - got, got);
+        if (n === 0) return false;
+        got += n;
+      }
+      if (!have.equals(data)) return false;
+      fsyncSync(fd);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
   /** A temporary name beside the file (its directory made if needed), renamed over it when whole. */
   private tmpName(file: string): string {
-    const dir = path.dirname(file);
-    if (!this.dirs.has(dir)) {
-      try {
-        mkdirSync(dir, { recursive: true });
-      } catch (err) {
-        throw new TicketdError('STORE', `cannot create ${path.relative(this.root, dir)} in data_dir`, { cause: err });
-      }
-      this.dirs.add(dir);
-    }
+    this.ensureDir(path.dirname(file));
     // Unique per process, thread, store and write (the parse workers share the process id; a
     // later process may get the same id and find a crashed one's leftover).
     return `${file}.${process.pid}.${threadId}.${this.token}.${++this.writes}.tmp`;
+  }
+
+  /**
+   * Make dir and the directories between it and data_dir (data_dir too), each 0700 also when
+   * an older version made it with a looser mode, and sync each new one's entry into its parent.
+   */
+  private ensureDir(dir: string): void {
+    if (this.dirs.has(dir)) return;
+    const top = dir === this.root;
+    if (!top) this.ensureDir(path.dirname(dir));
+    try {
+      let made = false;
+      try {
+        if (top) {
+          // data_dir's own missing parents are made too, 0700 as well (recursive mkdir returns
+          // the first directory it made, undefined when there was nothing to make).
+          const first = mkdirSync(dir, { mode: DIR_MODE, recursive: true });
+          made = first !== undefined;
+          if (first) for (let d = path.dirname(dir); d.length >= first.length; d = path.dirname(d)) chmodSync(d, DIR_MODE);
+        } else {
+          mkdirSync(dir, { mode: DIR_MODE });
+          made = true;
+        }
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+      try {
+        chmodSync(dir, DIR_MODE);
+      } catch (err) {
+        // A data_dir someone else owns (made for us by an administrator) stays as it is.
+        if (made || (err as NodeJS.ErrnoException).code !== 'EPERM') throw err;
+      }
+      if (made) fsyncPathSync(path.dirname(dir));
+    } catch (err) {
+      throw new TicketdError('STORE', `cannot create ${path.relative(this.root, dir) || 'data_dir'}`, { cause: err });
+    }
+    this.dirs.add(dir);
   }
 
   /** Absolute path of a stored relative path; refuses anything that would leave data_dir. */
@@ -119,4 +264,22 @@ export class BlobStore {
     if (!abs.startsWith(this.root + path.sep)) throw new TicketdError('STORE', `path escapes data_dir: ${rel}`);
     return abs;
   }
+}
+
+function fsyncPathSync(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function fsyncPath(dir: string): Promise<void> {
+  return new Promise((resolve, reject) =>
+    open(dir, 'r', (err, fd) => {
+      if (err) return reject(err);
+      fsync(fd, (err2) => close(fd, () => (err2 ? reject(err2) : resolve())));
+    }),
+  );
 }

@@ -163,6 +163,8 @@ class WorkerPool implements ParsePool {
     slot.jobs.delete(reply.id);
     this.watch(slot);
     if (reply.ok) job.resolve(reply.mail);
+    // A storage failure keeps its code across the thread: the pass retries it, never `failed`.
+    else if (reply.storage) job.reject(new TicketdError('STORE', reply.message, { cause: Object.assign(new Error(reply.message), { code: reply.storage }) }));
     else job.reject(new TicketdError('PARSE', reply.message));
     this.dispatch();
   }

@@ -16,5 +16,7 @@ export async function parseAndStore(raw: Buffer, blobs: BlobStore, attachmentMax
     const blob = blobs.put('attachments', part, a.sha256 ?? undefined);
     return { ...a, sha256: blob.sha256, storedPath: blob.path };
   });
+  // The rows naming these files commit after this returns: their directory entries first.
+  blobs.syncDirs();
   return { ...mail, attachments };
 }

@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { errorMessage } from '../errors.js';
+import { errorMessage, storageCode } from '../errors.js';
 import type { Mail } from '../router/types.js';
 import { BlobStore } from './blob-store.js';
 import { parseAndStore } from './parse-store.js';
@@ -18,7 +18,8 @@ export interface ParseRequest {
   attachmentMaxBytes: number;
 }
 
-export type ParseReply = { id: number; ok: true; mail: Mail } | { id: number; ok: false; message: string };
+/** `storage`: the errno or SQLite code when storing failed (a full disk), not the mail. */
+export type ParseReply = { id: number; ok: true; mail: Mail } | { id: number; ok: false; message: string; storage?: string };
 
 const stores = new Map<string, BlobStore>();
 
@@ -47,7 +48,8 @@ async function handle(req: ParseRequest): Promise<ParseReply> {
     if (testHooks) misbehave(raw);
     return { id: req.id, ok: true, mail: await parseAndStore(raw, blobs, req.attachmentMaxBytes) };
   } catch (err) {
-    return { id: req.id, ok: false, message: errorMessage(err) };
+    const storage = storageCode(err);
+    return { id: req.id, ok: false, message: errorMessage(err), ...(storage ? { storage } : {}) };
   }
 }
 

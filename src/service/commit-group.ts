@@ -1,3 +1,4 @@
+import { isStorageError } from '../errors.js';
 import type { Mail } from '../router/types.js';
 import { checkpointStore } from '../store/checkpoints.js';
 import type { JournalRow } from '../store/journal.js';
@@ -37,6 +38,8 @@ export function commitGroup(ctx: ProcessContext, group: readonly GroupItem[]): G
     try {
       return ctx.db.transaction(() => group.map(one(decideParsed)))();
     } catch (err) {
+      // A full disk fails every message alike: the pass stops and retries them later.
+      if (isStorageError(err)) throw err;
       ctx.log.warn({ err, count: group.length }, 'group commit failed; deciding its messages one by one');
     }
   }

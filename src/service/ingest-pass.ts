@@ -1,4 +1,4 @@
-import { errorMessage } from '../errors.js';
+import { errorMessage, isStorageError } from '../errors.js';
 import { sha256Hex, type StoredBlob } from '../ingest/blob-store.js';
 import { fetchSources, listAfter, markProcessed, type Listed, type OpenFolder } from '../ingest/mailbox.js';
 import type { ParsePool } from '../ingest/parse-pool.js';
@@ -176,10 +176,16 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
       if (!queue.length) break;
       for (let k = 0; k < ahead && k < queue.length; k++) startParse(queue[k]!);
       for (let k = 0; k < GROUP_MIN && k < queue.length; k++) await queue[k]!.parse;
+      // A message whose attachments could not be stored (a full disk) stops the pass before
+      // it: not journaled `failed`, not marked, the checkpoint below it; a later pass retries.
+      if (isStorageError(queue[0]!.result)) {
+        takeError = queue[0]!.result;
+        break;
+      }
       // Group commit: the next message and every later one whose parse has already come
       // back (never waiting for one), in UID order, in one transaction.
       let end = 1;
-      while (end < queue.length && end < GROUP_MAX && queue[end]!.result !== undefined) end++;
+      while (end < queue.length && end < GROUP_MAX && queue[end]!.result !== undefined && !isStorageError(queue[end]!.result)) end++;
       const taken = queue.splice(0, end);
       for (const q of taken) queuedBytes -= q.row.size;
       const group: GroupItem[] = taken.map(({ row, result }) => {

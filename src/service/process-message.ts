@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage, isStorageError } from '../errors.js';
 import type { BlobStore } from '../ingest/blob-store.js';
 import type { Logger } from '../log.js';
 import { runPipeline } from '../router/pipeline.js';
@@ -11,6 +11,8 @@ import type { ChangeHook } from './changes.js';
 // From a parsed message (attachments already stored) or the error that stopped its parse, to
 // its committed outcome: the pipeline, then the one transaction. Shared by the
 // mailbox pass and `reprocess`. Any error becomes the outcome `failed`; the raw bytes stay.
+// Except a storage error (full disk, I/O error, busy database): nothing is wrong with the
+// message, so it is thrown, nothing is recorded, and a later pass retries the message.
 
 export interface ProcessContext {
   db: Db;
@@ -35,6 +37,7 @@ export function processParsed(
   try {
     return decideParsed(ctx, journalId, parsed, position, guard);
   } catch (err) {
+    if (isStorageError(err)) throw err;
     return failed(ctx, journalId, `not applied: ${errorMessage(err)}`, position, err, guard);
   }
 }
@@ -52,6 +55,7 @@ export function decideParsed(
   guard?: ApplyGuard,
 ): Applied {
   if (parsed instanceof Error) {
+    if (isStorageError(parsed)) throw parsed;
     return failed(ctx, journalId, `parse failed: ${errorMessage(parsed)}`, position, parsed, guard);
   }
   const result = runPipeline(parsed, { config: ctx.config, lookup: ctx.lookup });

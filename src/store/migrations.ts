@@ -204,4 +204,16 @@ export const migrations: readonly string[] = [
   DROP INDEX outbox_recipient;
   CREATE INDEX outbox_auto_replies ON outbox(to_addr, created_at, status) WHERE auto_replied = 1;
   `,
+  // ticket number high-water mark
+  `
+  -- The last ticket number ever given. Numbers were MAX(number) + 1, which gives a number
+  -- again once the row holding the highest one is gone (a lost commit, a restore, a purge);
+  -- this counter only moves up, in the transaction that creates the ticket.
+  CREATE TABLE counters (
+    name  TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  INSERT INTO counters (name, value)
+    SELECT 'ticket_number', MAX(number) FROM tickets HAVING MAX(number) IS NOT NULL;
+  `,
 ];

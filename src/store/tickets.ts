@@ -63,8 +63,16 @@ export interface NewAttachment {
 }
 
 export function ticketStore(db: Db) {
-  // One global counter across prefixes (REF-1042, SEO-1043): the number alone is unique.
-  const nextNumber = db.prepare<[number], { n: number }>(`SELECT COALESCE(MAX(number) + 1, ?) AS n FROM tickets`);
+  // One global counter across prefixes (REF-1042, SEO-1043): the number alone is unique. It
+  // only moves up (counters: never MAX(number) + 1, which repeats a number whose row is gone);
+  // the first ticket gets ticket_number_start. Kept at least at MAX(number), so a row written
+  // around it (an older version, a hand edit) cannot make it repeat one either.
+  const nextNumber = db.prepare<[number], { n: number }>(
+    `INSERT INTO counters (name, value)
+       VALUES ('ticket_number', COALESCE((SELECT MAX(number) + 1 FROM tickets), ?))
+     ON CONFLICT(name) DO UPDATE SET value = MAX(value, (SELECT COALESCE(MAX(number), 0) FROM tickets)) + 1
+     RETURNING value AS n`,
+  );
   const insertTicket = db.prepare(
     `INSERT INTO tickets (key, number, type_id, subject, status, priority, assignee, opener_kind,
        opener_email, opener_name, checker, client_email, organisation, thread_message_id, created_at, updated_at)

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -44,5 +44,53 @@ describe('BlobStore', () => {
     expect(() => store.resolve('/etc/passwd')).toThrow(/escapes/);
     expect(() => store.resolve('raw/a\0b')).toThrow(/NUL/);
     expect(() => store.relPath('raw', '../../x')).toThrow(/sha256/);
+  });
+
+  it('put() rewrites a stored file whose size or bytes are wrong instead of trusting it', () => {
+    const data = Buffer.from('%PDF-1.4 the real attachment');
+    const blob = store.put('attachments', data);
+    const file = path.join(dir, blob.path);
+    writeFileSync(file, data.subarray(0, 10)); // cut short (a crash of an older version)
+    expect(store.put('attachments', data)).toEqual(blob);
+    expect(readFileSync(file)).toEqual(data);
+    writeFileSync(file, Buffer.alloc(data.length, 0)); // right size, wrong bytes (zeroed blocks)
+    store.put('attachments', data);
+    expect(readFileSync(file)).toEqual(data);
+  });
+
+  it('store() replaces a damaged copy of raw mail', async () => {
+    const data = Buffer.from('Subject: damaged\r\n\r\nbody\r\n');
+    const blob = await store.store('raw', data);
+    writeFileSync(path.join(dir, blob.path), 'garbage');
+    await store.store('raw', data);
+    expect(store.read(blob.path)).toEqual(data);
+  });
+});
+
+describe('BlobStore file modes', () => {
+  const modes = async (umask: number) => {
+    const root = path.join(dir, `mode-${umask.toString(8)}`, 'data');
+    const was = process.umask(umask);
+    try {
+      const s = new BlobStore(root);
+      const raw = await s.store('raw', Buffer.from(`Subject: mode ${umask}\r\n\r\nx\r\n`));
+      const att = s.put('attachments', Buffer.from(`attachment ${umask}`));
+      s.syncDirs();
+      const mode = (p: string) => (statSync(path.join(root, p)).mode & 0o777).toString(8);
+      return {
+        files: [mode(raw.path), mode(att.path)],
+        dirs: [mode('.'), mode('raw'), mode(path.dirname(raw.path)), mode('attachments'), mode(path.dirname(att.path)), mode('..')],
+      };
+    } finally {
+      process.umask(was);
+    }
+  };
+
+  it('files are 0600 and directories 0700 under a permissive umask', async () => {
+    expect(await modes(0)).toEqual({ files: ['600', '600'], dirs: Array(6).fill('700') });
+  });
+
+  it('and still 0600/0700 under a umask that would take the owner bits away', async () => {
+    expect(await modes(0o277)).toEqual({ files: ['600', '600'], dirs: Array(6).fill('700') });
   });
 });

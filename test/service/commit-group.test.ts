@@ -82,4 +82,19 @@ describe('commitGroup', () => {
     other.close();
     db.close();
   });
+
+  it('a full disk while committing is thrown, never recorded failed: nothing of the group is written', () => {
+    const full: ChangeHook = (_db, change) => {
+      if (change.kind === 'ticket-created' && change.ticket.subject === 'full') throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    };
+    expect(() => commitGroup(ctxWith([full]), [item('one'), item('full'), item('three')])).toThrow('disk is full');
+    expect(outcomes()).toEqual([null, null, null]);
+    expect(checkpointStore(db).get(MB)).toBeNull();
+  });
+
+  it('a message whose attachments could not be stored (ENOSPC) is thrown, not journaled failed', () => {
+    const enospc = Object.assign(new Error('cannot write attachments/a/…'), { cause: Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }) });
+    expect(() => processParsed(ctxWith([]), item('one', enospc).row.id, enospc)).toThrow('cannot write');
+    expect(outcomes()).toEqual([null]);
+  });
 });
