@@ -15,7 +15,6 @@ import { freshUser } from '../support/ticketd.js';
 // only then is the UID STORE written to the IMAP socket.
 
 const dovecot = useDovecot();
-const hasStrace = spawnSync('strace', ['-V']).status === 0;
 beforeAll(() => buildOnce(), 180_000);
 
 const mail = (n: number) =>
@@ -70,7 +69,7 @@ function calls(text: string): Call[] {
 const fdPath = (args: string): string => /^\d+<(.*)>$/.exec(args.trim())?.[1] ?? '';
 
 describe('durable before marked', () => {
-  it.skipIf(!hasStrace)('stored files and their directories, then the commit, are fsynced before the server mark', async () => {
+  it('stored files and their directories, then the commit, are fsynced before the server mark', async () => {
     const { user, dir } = freshUser('order');
     const configFile = writeConfigFile(dir, user, dovecot, { parse_workers: 1 });
     await appendMail(dovecot, user, [mail(1), mail(2), mail(3)]);
