@@ -138,6 +138,9 @@ const statusRequest = z
 const limits = z
   .object({
     attachment_max_bytes: z.number().int().positive().default(25 * 1024 * 1024),
+    // A larger message (by the server's RFC822.SIZE) is streamed to data_dir, never parsed or
+    // held whole in memory, and journaled failed with the reason.
+    max_message_bytes: z.number().int().positive().default(50 * 1024 * 1024),
   })
   .strict();
 
@@ -163,7 +166,7 @@ export const configSchema = z
     mailbox,
     smtp: smtp.optional(),
     clients: clients.default({ allow: 'any', organisations: [] }),
-    limits: limits.default({ attachment_max_bytes: 25 * 1024 * 1024 }),
+    limits: limits.default({ attachment_max_bytes: 25 * 1024 * 1024, max_message_bytes: 50 * 1024 * 1024 }),
     status_request: statusRequest.default({ words: ['status'] }),
     staff: z.array(staff).min(1),
     request_types: z.array(requestType).min(1),

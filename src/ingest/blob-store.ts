@@ -4,6 +4,7 @@ import {
   chmodSync,
   close,
   closeSync,
+  createWriteStream,
   fstatSync,
   fsync,
   fsyncSync,
@@ -19,6 +20,9 @@ import {
   writeFile,
   writeFileSync,
 } from 'node:fs';
+import { chmod as chmodAsync, open as openAsync, rename as renameAsync, rm } from 'node:fs/promises';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { threadId } from 'node:worker_threads';
 import path from 'node:path';
 import { TicketdError } from '../errors.js';
@@ -209,6 +213,52 @@ export class BlobStore {
       return false;
     } finally {
       closeSync(fd);
+    }
+  }
+
+  /**
+   * Stream bytes into the store without holding them (a message over limits.max_message_bytes):
+   * written to a temporary file while hashed, fsynced, then renamed to its content address.
+   * `head` is the first headBytes of it (the header block, for the journal).
+   */
+  async storeStream(kind: BlobKind, input: Readable, headBytes = 256 * 1024): Promise<StoredBlob & { head: Buffer }> {
+    const dir = this.resolve(kind);
+    const tmp = this.tmpName(path.join(dir, 'incoming'));
+    const hash = createHash('sha256');
+    const head: Buffer[] = [];
+    let size = 0;
+    let headSize = 0;
+    const tap = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        hash.update(chunk);
+        size += chunk.length;
+        if (headSize < headBytes) {
+          const part = chunk.subarray(0, headBytes - headSize);
+          head.push(Buffer.from(part)); // a copy: the chunk itself is let go
+          headSize += part.length;
+        }
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(input, tap, createWriteStream(tmp, { flags: 'wx', mode: FILE_MODE }));
+      if (this.umaskHidesMode) await chmodAsync(tmp, FILE_MODE);
+      const fd = await openAsync(tmp, 'r');
+      try {
+        await fd.sync();
+      } finally {
+        await fd.close();
+      }
+      const sha256 = hash.digest('hex');
+      const rel = this.relPath(kind, sha256);
+      const file = this.resolve(rel);
+      this.tmpName(file); // its directory made
+      await renameAsync(tmp, file);
+      await this.syncDir(path.dirname(file));
+      return { sha256, path: rel, size, head: Buffer.concat(head) };
+    } catch (err) {
+      await rm(tmp, { force: true }).catch(() => undefined);
+      throw new TicketdError('STORE', `cannot write a ${kind} stream to data_dir`, { cause: err });
     }
   }
 

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { ImapFlow } from 'imapflow';
 import type { Config } from '../config/schema.js';
 import { TicketdError, errorMessage } from '../errors.js';
@@ -117,6 +118,15 @@ export async function fetchSources(client: ImapFlow, uids: readonly number[]): P
     .filter((r): r is typeof r & { source: Buffer } => Buffer.isBuffer(r.source))
     .map((r) => ({ uid: r.uid, source: r.source }))
     .sort((a, b) => a.uid - b.uid);
+}
+
+/**
+ * One message's source as a stream, fetched in 1 MB partial FETCHes as it is read, for a message
+ * too large to hold (limits.max_message_bytes); null when the server has no such UID.
+ */
+export async function downloadSource(client: ImapFlow, uid: number): Promise<Readable | null> {
+  const { content } = await client.download(String(uid), undefined, { uid: true, chunkSize: 1024 * 1024 });
+  return content ?? null;
 }
 
 /**

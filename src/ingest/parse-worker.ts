@@ -54,12 +54,15 @@ async function handle(req: ParseRequest): Promise<ParseReply> {
 }
 
 // Tests only (TICKETD_TEST_PARSE_HOOKS=1): a mail with "X-Test-Parse: hang" blocks this thread
-// like a pathological parse would, one with "X-Test-Parse: crash" ends the worker. No real
-// mail is reliably slow for long (the parser's slow paths get fixed), so the test makes one.
+// like a pathological parse would, one with "X-Test-Parse: crash" ends the worker, and one
+// with "X-Test-Parse: kill-process" takes the whole daemon down (SIGKILL), as a native crash
+// in the parser or the kernel's OOM killer would. No real mail is reliably slow for long or
+// fatal (the parser's bugs get fixed), so the test makes one.
 const testHooks = process.env.TICKETD_TEST_PARSE_HOOKS === '1';
 
 function misbehave(raw: Buffer): void {
   const head = raw.subarray(0, raw.indexOf('\r\n\r\n') >>> 0).toString('latin1');
   if (/^X-Test-Parse: hang$/im.test(head)) for (;;);
   if (/^X-Test-Parse: crash$/im.test(head)) process.exit(70);
+  if (/^X-Test-Parse: kill-process$/im.test(head)) process.kill(process.pid, 'SIGKILL');
 }

@@ -4,6 +4,7 @@ import type { Address, AttachmentInfo, Mail } from '../router/types.js';
 import { charsetDecoderClass, decodeUnknown, unknownCharsets } from './charset.js';
 import { safeFilename } from './filename.js';
 import { headerMap } from './headers.js';
+import { parseCapped } from './parse-capped.js';
 import { plainFromHtml, repairBoundary } from './mime-repair.js';
 import { visibleText } from './visible-text.js';
 
@@ -60,10 +61,11 @@ function rawAddresses(values: string[] | undefined): string[] {
   );
 }
 
-async function parseMime(raw: Buffer, warnings: string[]): Promise<MpMail> {
+async function parseMime(raw: Buffer, warnings: string[], attachmentMaxBytes: number): Promise<MpMail> {
   const options = unknownCharsets(raw).length ? { ...BASE_OPTIONS, Iconv: charsetDecoderClass((w) => warnings.push(w)) } : BASE_OPTIONS;
   try {
-    return await simpleParser(repairBoundary(raw, warnings) ?? raw, options);
+    // Attachments over the cap are counted, not buffered (see parse-capped.ts).
+    return await parseCapped(repairBoundary(raw, warnings) ?? raw, options, attachmentMaxBytes);
   } catch (err) {
     // Too many parts, a header block over 1 MB...: keep the headers and the body as text.
     warnings.push(`MIME structure unreadable (${errorMessage(err)}): body kept as raw text`);
@@ -108,7 +110,7 @@ export async function parseMail(raw: Buffer, opts: { attachmentMaxBytes: number 
   const warnings: string[] = [];
   let parsed: MpMail;
   try {
-    parsed = await parseMime(raw, warnings);
+    parsed = await parseMime(raw, warnings, opts.attachmentMaxBytes);
   } catch (err) {
     throw new TicketdError('PARSE', `cannot parse message: ${errorMessage(err)}`, { cause: err });
   }

@@ -1,12 +1,15 @@
 import { errorMessage, isStorageError } from '../errors.js';
 import { sha256Hex, type StoredBlob } from '../ingest/blob-store.js';
-import { fetchSources, listAfter, markProcessed, type Listed, type OpenFolder } from '../ingest/mailbox.js';
+import { downloadSource, fetchSources, listAfter, markProcessed, type Listed, type OpenFolder } from '../ingest/mailbox.js';
+import { parseHead, type HeadSummary } from '../ingest/parse-head.js';
 import type { ParsePool } from '../ingest/parse-pool.js';
 import { rawMessageId } from '../ingest/raw-message-id.js';
 import { checkpointStore } from '../store/checkpoints.js';
 import type { Mail } from '../router/types.js';
 import { journalStore, type JournalRow, type Outcome } from '../store/journal.js';
+import { applyOutcome, type Applied } from './apply-plan.js';
 import { commitGroup, type GroupItem } from './commit-group.js';
+import { CRASH_LIMIT, CRASHED_REASON, oversizeReason } from './poison.js';
 import { processParsed, type ProcessContext } from './process-message.js';
 
 // One pass over the open folder:
@@ -18,6 +21,14 @@ import { processParsed, type ProcessContext } from './process-message.js';
 //      transaction per message (grouped: the messages already parsed share one commit, see
 //      commit-group.ts), in UID order → mark a batch on the server once all of it committed.
 // Stops between messages when the signal aborts, never inside a commit.
+//
+// Poison and oversize mail (see poison.ts): the journal commit of a batch counts an attempt
+// for each of its messages before any is parsed. A message found undecided with an attempt
+// counted was in flight when a process died; it is tried alone (everything before it
+// committed, nothing after it started, its attempt committed first), so a crash is its own,
+// and after CRASH_LIMIT such tries it is journaled failed. A message over
+// limits.max_message_bytes (by the server's size) is not fetched with its batch but streamed
+// to data_dir and journaled failed with the reason; both are then marked like any other.
 
 export interface PassContext extends ProcessContext {
   pool: ParsePool;
@@ -25,6 +36,7 @@ export interface PassContext extends ProcessContext {
 }
 
 type Fetched = Awaited<ReturnType<typeof fetchSources>>[number];
+type Journal = ReturnType<typeof journalStore>;
 
 export type PassStats = Record<Outcome, number> & { fetched: number; remarked: number; replayed: number };
 
@@ -39,6 +51,12 @@ interface Queued {
   row: JournalRow;
   /** Raw bytes until handed to the parse pool. */
   source: Buffer | null;
+  /** What of it is held in memory (its source), for the queue's byte budget. */
+  bytes: number;
+  /** This pass counted an attempt for it: given back if the pass ends before deciding it. */
+  counted: boolean;
+  /** Undecided with an attempt a dead process kept: tried alone (see the top). */
+  suspect: boolean;
   batch: BatchMarks;
   parse: Promise<void> | null;
   /** undefined: not parsed yet; null: nothing to decide (already has an outcome). */
@@ -79,8 +97,7 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
   // first, so their copies in the re-created folder are recognised as duplicates.
   for (const row of journal.orphans(folder.key, folder.uidValidity)) {
     if (ctx.signal?.aborted) return stats;
-    const parsed = await settle(ctx.pool.parse(row.rawPath));
-    count(stats, processParsed(ctx, row.id, parsed).outcome);
+    count(stats, (await replayAlone(ctx, journal, row)).outcome);
     stats.replayed++;
   }
 
@@ -94,11 +111,14 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
 
   const listing = await listAfter(folder.client, cp.lastUid);
   if (!(await replayGone(ctx, journal, folder, listing, stats))) return stats;
-  const listed = [...batches(listing, settings.batch_size)];
+  const maxBytes = ctx.config.limits.max_message_bytes;
+  // Bytes of a listed message held in memory: none for one streamed to disk.
+  const held = (l: Listed) => (l.size > maxBytes ? 0 : l.size);
+  const listed = [...batches(listing, settings.batch_size, held)];
   // A batch's raw bytes are written to the blob store as soon as it arrives, on libuv's
   // threads, while this thread goes on committing; its journal rows follow when needed.
   const fetch = (b: number) => {
-    const p = fetchSources(folder.client, listed[b]!.map((l) => l.uid)).then((fetched) => storeRaw(ctx, fetched));
+    const p = fetchBatch(ctx, journal, folder, listed[b]!);
     p.catch(() => undefined); // observed below; never an unhandled rejection meanwhile
     return p;
   };
@@ -126,7 +146,7 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
   const ahead = PARSE_AHEAD(ctx.pool.workers);
   let nextBatch = 0;
   let next: Promise<StoredRaw[]> | null = listed.length ? fetch(0) : null;
-  const batchBytes = listed.map((batch) => batch.reduce((n, l) => n + l.size, 0));
+  const batchBytes = listed.map((batch) => batch.reduce((n, l) => n + held(l), 0));
   const wantBatch = () =>
     next !== null && !ctx.signal?.aborted && queue.length < ahead && (!queue.length || queuedBytes + batchBytes[nextBatch]! <= BATCH_BYTES);
   const takeBatch = async (): Promise<void> => {
@@ -145,8 +165,9 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
     fetched.length = 0;
     const batch: BatchMarks = { left: rows.length, done: [] };
     for (const r of rows) {
-      queue.push({ ...r, batch, parse: null, result: undefined });
-      queuedBytes += r.row.size;
+      const bytes = r.source?.length ?? 0;
+      queue.push({ ...r, bytes, batch, parse: null, result: undefined });
+      queuedBytes += bytes;
     }
   };
   const startParse = (q: Queued) => {
@@ -160,6 +181,18 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
     }
     q.source = null; // the pool has it; let it go as soon as the parse does
   };
+  // A suspect at the head of the queue: its attempt committed, then its parse started alone.
+  const startAlone = async (q: Queued) => {
+    // No fetch in flight either, so that a crash from now on is this message's.
+    if (next) await next.catch(() => undefined);
+    q.row = journal.attempt(q.row.id);
+    q.counted = true;
+    q.suspect = false;
+    log.warn({ uid: q.row.uid, journalId: q.row.id, attempt: q.row.attempts, of: CRASH_LIMIT }, 'message was in flight when a process died: trying it alone');
+    startParse(q);
+  };
+  // Taken from the queue for a commit that has not returned: undecided if it throws.
+  let inHand: Queued[] = [];
   // A batch that cannot be fetched or stored ends the pass, after what is already queued is
   // decided (its messages are on the server still, and the next pass lists them again).
   let takeError: unknown = null;
@@ -174,7 +207,15 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
         }
       }
       if (!queue.length) break;
-      for (let k = 0; k < ahead && k < queue.length; k++) startParse(queue[k]!);
+      for (let k = 0; k < ahead && k < queue.length; k++) {
+        // Nothing is started after a suspect until it is decided; then it goes alone (a group
+        // stops at the first message not parsed).
+        if (queue[k]!.suspect) {
+          if (k === 0) await startAlone(queue[0]!);
+          break;
+        }
+        startParse(queue[k]!);
+      }
       for (let k = 0; k < GROUP_MIN && k < queue.length; k++) await queue[k]!.parse;
       // A message whose attachments could not be stored (a full disk) stops the pass before
       // it: not journaled `failed`, not marked, the checkpoint below it; a later pass retries.
@@ -187,7 +228,8 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
       let end = 1;
       while (end < queue.length && end < GROUP_MAX && queue[end]!.result !== undefined && !isStorageError(queue[end]!.result)) end++;
       const taken = queue.splice(0, end);
-      for (const q of taken) queuedBytes -= q.row.size;
+      for (const q of taken) queuedBytes -= q.bytes;
+      inHand = taken;
       const group: GroupItem[] = taken.map(({ row, result }) => {
         const parsed = result ?? null;
         // Above a UID the server sent no body for, the checkpoint stays put for this pass.
@@ -197,7 +239,9 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
         const advances = !held && (parsed !== null || row.outcome !== null);
         return { row, parsed, position: advances ? { mailbox: folder.key, uidvalidity: folder.uidValidity, uid: row.uid } : undefined };
       });
-      commitGroup(ctx, group).forEach(({ row, applied }, k) => {
+      const committed = commitGroup(ctx, group);
+      inHand = [];
+      committed.forEach(({ row, applied }, k) => {
         if (applied) {
           count(stats, applied.outcome);
           if (log.isLevelEnabled('debug')) log.debug({ uid: row.uid, journalId: row.id, ...applied }, 'message decided');
@@ -217,8 +261,35 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
     // Never leave a command running on the connection after the mailbox lock is released.
     await marking.catch(() => undefined);
     if (next) await next.catch(() => undefined);
+    // Stopped (a signal, an error) before deciding them: no crash of theirs.
+    const undecided = [...inHand, ...queue].filter((q) => q.counted && q.row.outcome === null).map((q) => q.row.id);
+    if (undecided.length) {
+      try {
+        journal.giveBack(undecided);
+      } catch (err) {
+        log.warn({ err, count: undecided.length }, 'could not give back the attempts of undecided messages');
+      }
+    }
   }
   return stats;
+}
+
+/**
+ * A journaled row decided from its stored bytes on its own (a replay): given up after
+ * CRASH_LIMIT tries that each took the process down, else its attempt is committed first.
+ */
+async function replayAlone(ctx: PassContext, journal: Journal, row: JournalRow): Promise<Applied> {
+  if (row.attempts >= CRASH_LIMIT) {
+    ctx.log.warn({ uid: row.uid, journalId: row.id }, `stored message ${CRASHED_REASON}: journaled failed`);
+    return applyOutcome(ctx, row.id, 'failed', CRASHED_REASON);
+  }
+  journal.attempt(row.id);
+  try {
+    return processParsed(ctx, row.id, await settle(ctx.pool.parse(row.rawPath)));
+  } catch (err) {
+    journal.giveBack([row.id]);
+    throw err;
+  }
 }
 
 /**
@@ -232,7 +303,7 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
  */
 async function replayGone(
   ctx: PassContext,
-  journal: ReturnType<typeof journalStore>,
+  journal: Journal,
   folder: OpenFolder,
   listing: readonly Listed[],
   stats: PassStats,
@@ -242,7 +313,7 @@ async function replayGone(
   for (const row of gone) {
     if (ctx.signal?.aborted) return false;
     ctx.log.warn({ uid: row.uid, journalId: row.id }, 'journaled message left the folder before it was decided: replaying its stored bytes');
-    const applied = processParsed(ctx, row.id, await settle(ctx.pool.parse(row.rawPath)));
+    const applied = await replayAlone(ctx, journal, row);
     journal.markServer([row.id]);
     count(stats, applied.outcome);
     stats.replayed++;
@@ -252,9 +323,38 @@ async function replayGone(
 
 interface StoredRaw {
   uid: number;
-  source: Buffer;
+  /** null: streamed to disk, or already decided (over the size limit). */
+  source: Buffer | null;
   blob: StoredBlob;
   messageId: string | null;
+  /** Over limits.max_message_bytes: why, and what its head says. */
+  oversize?: HeadSummary & { reason: string };
+}
+
+/**
+ * A listed batch's raw mail, in the blob store: the messages within limits.max_message_bytes
+ * fetched together and kept in memory for their parse, each larger one streamed to disk.
+ */
+async function fetchBatch(ctx: PassContext, journal: Journal, folder: OpenFolder, listed: readonly Listed[]): Promise<StoredRaw[]> {
+  const max = ctx.config.limits.max_message_bytes;
+  const stored = await storeRaw(ctx, await fetchSources(folder.client, listed.filter((l) => l.size <= max).map((l) => l.uid)));
+  const large = listed.filter((l) => l.size > max);
+  if (!large.length) return stored;
+  for (const { uid } of large) {
+    const known = journal.at(folder.key, folder.uidValidity, uid);
+    if (known?.outcome) {
+      // Decided in an earlier pass that stopped before its checkpoint moved: not again.
+      stored.push({ uid, source: null, blob: { sha256: known.sha256, path: known.rawPath, size: known.size }, messageId: known.messageId });
+      continue;
+    }
+    const content = await downloadSource(folder.client, uid);
+    if (!content) continue; // gone meanwhile: reported as missing like any other
+    const { head, ...blob } = await ctx.blobs.storeStream('raw', content);
+    const oversize = { reason: oversizeReason(blob.size, max), ...(await parseHead(head)) };
+    ctx.log.warn({ uid, size: blob.size, max }, 'message over limits.max_message_bytes: stored, not parsed');
+    stored.push({ uid, source: null, blob, messageId: rawMessageId(head), oversize });
+  }
+  return stored.sort((a, b) => a.uid - b.uid);
 }
 
 /** A fetched batch's raw bytes, in the blob store. */
@@ -269,17 +369,20 @@ function storeRaw(ctx: PassContext, fetched: Fetched[]): Promise<StoredRaw[]> {
   );
 }
 
-/** Every row of a stored batch in one small commit, before any of it is parsed. */
+/**
+ * Every row of a stored batch in one small commit, before any of it is parsed, each counting
+ * an attempt. A message over the size limit, or a suspect out of tries, is decided failed here;
+ * the queue then takes it as already decided (checkpoint and mark in UID order).
+ */
 function journalFirst(
   ctx: PassContext,
-  journal: ReturnType<typeof journalStore>,
+  journal: Journal,
   folder: OpenFolder,
   stored: StoredRaw[],
-): { row: JournalRow; source: Buffer }[] {
+): { row: JournalRow; source: Buffer | null; counted: boolean; suspect: boolean }[] {
   return ctx.db.transaction(() =>
-    stored.map(({ uid, source, blob, messageId }) => ({
-      source,
-      row: journal.record({
+    stored.map(({ uid, source, blob, messageId, oversize }) => {
+      let { row, counted } = journal.recordCounted({
         mailbox: folder.key,
         uidvalidity: folder.uidValidity,
         uid,
@@ -287,22 +390,28 @@ function journalFirst(
         sha256: blob.sha256,
         rawPath: blob.path,
         size: blob.size,
-      }),
-    })),
+      });
+      if (row.outcome !== null) return { row, source, counted, suspect: false };
+      const failed = oversize ?? (!counted && row.attempts >= CRASH_LIMIT ? { reason: CRASHED_REASON, subject: null, fromAddr: null } : null);
+      if (!failed) return { row, source, counted, suspect: !counted };
+      if (!oversize) ctx.log.warn({ uid, journalId: row.id }, `message ${CRASHED_REASON}: journaled failed`);
+      journal.setOutcome(row.id, { outcome: 'failed', ...failed });
+      return { row: journal.get(row.id)!, source: null, counted: false, suspect: false };
+    }),
   )();
 }
 
-function* batches(listed: Listed[], maxCount: number): Generator<Listed[]> {
+function* batches(listed: Listed[], maxCount: number, held: (l: Listed) => number): Generator<Listed[]> {
   let batch: Listed[] = [];
   let bytes = 0;
   for (const l of listed) {
-    if (batch.length && (batch.length >= maxCount || bytes + l.size > BATCH_BYTES)) {
+    if (batch.length && (batch.length >= maxCount || bytes + held(l) > BATCH_BYTES)) {
       yield batch;
       batch = [];
       bytes = 0;
     }
     batch.push(l);
-    bytes += l.size;
+    bytes += held(l);
   }
   if (batch.length) yield batch;
 }

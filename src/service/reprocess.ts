@@ -8,13 +8,16 @@ import { journalStore, type JournalRow, type Outcome } from '../store/journal.js
 import { createLookup } from '../store/lookup.js';
 import type { ChangeHook } from './changes.js';
 import { daemonParts } from './daemon-parts.js';
+import { applyOutcome } from './apply-plan.js';
 import { acquireLock } from './lock.js';
+import { oversizeReason } from './poison.js';
 import { processParsed, type ProcessContext } from './process-message.js';
 
 // Replay stored raw mail through parse → pipeline → apply: one journal row, or every failed
 // one. The row gets a new outcome (attempts counts the tries); the mailbox checkpoint is not
 // touched. A row whose outcome already wrote something (ticket, message, event, outbox mail)
-// is refused, since replaying it would do that twice.
+// is refused, since replaying it would do that twice. A message over limits.max_message_bytes
+// is not read: it fails again with the same reason until the limit is raised.
 
 export type ReprocessTarget = { id: number } | { failed: true };
 
@@ -61,13 +64,24 @@ export async function reprocess(config: Config, target: ReprocessTarget, opts: R
       log: opts.log.child({ component: 'reprocess' }),
     };
     const out: Reprocessed[] = [];
+    const max = config.limits.max_message_bytes;
     for (const row of rows) {
+      // Guard: the row still has the outcome read above and wrote nothing yet, both checked
+      // inside the transaction: a daemon or a second reprocess may have got there first.
+      const guard = { outcome: row.outcome, unwritten: true };
+      // Still over the limit: never read whole; it fails again with the same reason.
+      if (row.size > max) {
+        const applied = applyOutcome(ctx, row.id, 'failed', oversizeReason(row.size, max), undefined, guard);
+        if (applied.skipped && 'id' in target) throw new TicketdError('USAGE', applied.skipped);
+        if (!applied.skipped) out.push({ journalId: row.id, before: row.outcome, after: applied.outcome, reason: applied.reason, ticketKey: null });
+        continue;
+      }
+      // Counted before the parse, like the daemon's tries (a replay that crashes shows).
+      journal.attempt(row.id);
       const parsed = await Promise.resolve()
         .then(() => parseAndStore(ctx.blobs.read(row.rawPath), ctx.blobs, config.limits.attachment_max_bytes))
         .catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
-      // Applied only if the row still has the outcome read above and wrote nothing yet, both
-      // checked inside the transaction: a daemon or a second reprocess may have got there first.
-      const applied = processParsed(ctx, row.id, parsed, undefined, { outcome: row.outcome, unwritten: true });
+      const applied = processParsed(ctx, row.id, parsed, undefined, guard);
       if (applied.skipped) {
         if ('id' in target) throw new TicketdError('USAGE', applied.skipped);
         ctx.log.warn({ journalId: row.id, why: applied.skipped }, 'skipped: decided meanwhile');

@@ -2,6 +2,13 @@ import { nowIso, type Db } from './db.js';
 
 // Every fetched message, written before it is parsed; the outcome is filled in by the
 // transaction that applies it. One row per (mailbox, UIDVALIDITY, UID).
+//
+// `attempts` counts the times processing of the row started, committed before it starts, so
+// a message that takes the process down is not retried forever: a row journaled for the first
+// time counts one attempt in the batch's journal commit; a row found undecided with attempts
+// already counted was in flight when a process died (a suspect), and each further try of it
+// is counted alone (attempt()), just before it. A pass that stops without deciding a row it
+// counted gives the attempt back (giveBack()): only a process that died keeps it.
 
 export type Outcome = 'created' | 'appended' | 'command' | 'ignored' | 'failed';
 
@@ -50,9 +57,12 @@ const cols = `id, mailbox, uidvalidity, uid, message_id AS messageId, sha256, ra
   trace, processed_at AS processedAt, server_marked AS serverMarked, attempts`;
 
 export function journalStore(db: Db) {
+  // A new row counts its first attempt; an undecided row whose attempt was given back (a pass
+  // that stopped) counts it again; a suspect (attempts left by a dead process) is untouched.
   const insert = db.prepare<[string, number, number, string | null, string, string, number, string]>(
-    `INSERT INTO journal (mailbox, uidvalidity, uid, message_id, sha256, raw_path, size, fetched_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(mailbox, uidvalidity, uid) DO NOTHING`,
+    `INSERT INTO journal (mailbox, uidvalidity, uid, message_id, sha256, raw_path, size, fetched_at, attempts)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
+     ON CONFLICT(mailbox, uidvalidity, uid) DO UPDATE SET attempts = 1 WHERE outcome IS NULL AND attempts = 0`,
   );
   const byUid = db.prepare<[string, number, number], JournalRow>(
     `SELECT ${cols} FROM journal WHERE mailbox = ? AND uidvalidity = ? AND uid = ?`,
@@ -63,9 +73,14 @@ export function journalStore(db: Db) {
   >(
     `UPDATE journal SET outcome = ?, reason = ?, ticket_id = ?, trace = ?,
        subject = COALESCE(?, subject), from_addr = COALESCE(?, from_addr),
-       processed_at = ?, attempts = attempts + 1
+       processed_at = ?
      WHERE id = ?`,
   );
+  const attempt = db.prepare<[number]>(`UPDATE journal SET attempts = attempts + 1 WHERE id = ?`);
+  const giveBack = db.prepare<[number]>(`UPDATE journal SET attempts = attempts - 1 WHERE id = ? AND outcome IS NULL AND attempts > 0`);
+  const giveBackAll = db.transaction((ids: number[]) => {
+    for (const id of ids) giveBack.run(id);
+  });
   // Same bytes, or the same Message-ID from the same sender: the same mail seen again
   // (a re-created folder, a second copy). Only rows already decided count, so a copy whose
   // first sighting never got an outcome is still processed.
@@ -91,13 +106,29 @@ export function journalStore(db: Db) {
   });
   const failed = db.prepare<[], JournalRow>(`SELECT ${cols} FROM journal WHERE outcome = 'failed' ORDER BY id`);
 
+  /**
+   * Insert the row for a fetched message (or find the one already there), and say whether this
+   * counted an attempt: a new row, or an undecided one whose attempt was given back. Not for a
+   * decided row, nor for a suspect: an undecided row whose attempt a dead process kept.
+   */
+  const recordCounted = (m: FetchedMessage): { row: JournalRow; counted: boolean } => {
+    const counted = insert.run(m.mailbox, m.uidvalidity, m.uid, m.messageId, m.sha256, m.rawPath, m.size, nowIso()).changes > 0;
+    return { row: byUid.get(m.mailbox, m.uidvalidity, m.uid)!, counted };
+  };
+
   return {
     /** Insert the row for a fetched message, or return the one already there (a refetch after a crash). */
-    record(m: FetchedMessage): JournalRow {
-      insert.run(m.mailbox, m.uidvalidity, m.uid, m.messageId, m.sha256, m.rawPath, m.size, nowIso());
-      return byUid.get(m.mailbox, m.uidvalidity, m.uid)!;
-    },
+    record: (m: FetchedMessage): JournalRow => recordCounted(m).row,
+    recordCounted,
     get: (id: number): JournalRow | null => byId.get(id) ?? null,
+    at: (mailbox: string, uidvalidity: number, uid: number): JournalRow | null => byUid.get(mailbox, uidvalidity, uid) ?? null,
+    /** Count one more try of this row, committed before it starts (a suspect, a replay). */
+    attempt(id: number): JournalRow {
+      attempt.run(id);
+      return byId.get(id)!;
+    },
+    /** Undecided rows whose counted attempt ended without a crash (the pass stopped): not held against them. */
+    giveBack: (ids: number[]) => giveBackAll(ids),
     setOutcome(id: number, o: OutcomeRecord): void {
       setOutcome.run(
         o.outcome,
