@@ -23,4 +23,36 @@ describe('detect-bounce', () => {
   ])('leaves %j alone', async (headers) => {
     expect(runStage(detectBounce, await mailOf(headers))).toBeNull();
   });
+
+  it.each([
+    'Multipart/Report; Report-Type="Delivery-Status"; boundary=b',
+    'multipart/report; boundary="b"; report-type=delivery-status',
+    'multipart/report;\r\n\tboundary="b";\r\n\treport-type="delivery-status"',
+  ])('reads a DSN Content-Type in any spelling: %s', async (ct) => {
+    const r = runStage(detectBounce, await mailOf({ 'Content-Type': ct }));
+    expect(r && 'plan' in r ? r.plan : null).toEqual({ action: 'ignore', reason: 'bounce: delivery status notification (DSN)' });
+  });
+
+  // Older MTAs: no DSN part, a sender that is not mailer-daemon, only their words.
+  it.each([
+    [{ From: 'qmail-send <bounces@mx.example>', Subject: 'failure notice' }, "Hi. This is the qmail-send program at mx.example.\nI'm afraid I wasn't able to deliver your message to the following addresses."],
+    [{ From: 'root@mail.smilebright-dental.example', Subject: 'Re: [REF-1042] Refund' }, 'This message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its recipients.'],
+    [{ From: 'Domino Server <notes@casalopez-tapas.example>', Subject: 'DELIVERY FAILURE: User maria not listed in public address book' }, 'Your message\n\n  Subject: [REF-1042] Refund\n\nwas not delivered to:\n\n  maria@casalopez-tapas.example'],
+    [{ From: 'Mail Administrator <admin@oldhost.example>', Subject: 'Returned message' }, '----- The following addresses had permanent fatal errors -----\n<grace@harborview-flowers.example>'],
+    [{ From: 'System Administrator <sysadmin@okafor-chiro.example>', Subject: 'Nicht zustellbar' }, 'Ihre Nachricht konnte nicht zugestellt werden.'],
+    [{ From: 'gw@groupwise.example', Subject: 'Message status - undeliverable' }, 'The message that you sent was not delivered to the following recipients: 550 5.1.1 mailbox unavailable'],
+  ])('recognises the free-text bounce %j', async (headers, body) => {
+    const r = runStage(detectBounce, await mailOf(headers, body));
+    expect(r && 'plan' in r ? r.plan.action : null).toBe('ignore');
+  });
+
+  it.each([
+    // a client forwarding a bounce for help: their words on top, "Fwd:" in front
+    [{ Subject: 'Fwd: Undelivered Mail Returned to Sender' }, "Hi, our newsletter to this client bounced, can you look?\n\n---------- Forwarded message ---------\nThis is the mail system at host mx.example.\n\nI'm sorry to have to inform you that your message could not be delivered."],
+    [{ Subject: 'Fwd: failure notice', From: 'Maria <maria@casalopez-tapas.example>' }, "Hi. This is the qmail-send program at mx.example.\nI'm afraid I wasn't able to deliver your message to the following addresses."],
+    // a client pasting bounce words into their own mail
+    [{ Subject: 'Emails to our caterer fail' }, 'When we write to the caterer we get "This message was created automatically by mail delivery software". Can you help?'],
+  ])('keeps the client mail %j', async (headers, body) => {
+    expect(runStage(detectBounce, await mailOf(headers, body))).toBeNull();
+  });
 });
