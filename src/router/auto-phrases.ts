@@ -134,7 +134,7 @@ export const RECEIPT_SUBJECT = oneOf([
 
 // ...and the body sentence that says what happened to "your message".
 export const RECEIPT_BODY = oneOf([
-  String.raw`\bwas read on\b|\bwas deleted without being read|\bhas been delivered to the following recipients?|\bwas received by\b`,
+  String.raw`\bwas read on\b|\bwas deleted without being read|\bhas been delivered to the following recipients?|\bwas received by:`,
   String.raw`\bwurde am\s[^\n]{0,60}?gelesen|\bwurde ohne lesen gelöscht|\bwurde an folgende empfänger übermittelt`, // German
   String.raw`\ba été lu\b|\ba été supprimé sans avoir été lu|\ba été remis`, // French
   String.raw`\bfue leído|\bse ha entregado|\bha sido entregado`, // Spanish
@@ -174,18 +174,21 @@ export const CHALLENGE_SUBJECT = oneOf([
 
 // ---------------------------------------------------------------------------- bounces
 
-// Anchored bounce subjects: only MTAs write these at the start of a subject, so alone they
-// decide (a person forwarding one has "Fwd:" in front).
+// Anchored bounce subjects: the forms MTAs write, whole or followed by ":" / "(" / "-" (a
+// person's "Delivery failed for order 5512" or "Undelivered mails from our form" goes on),
+// so alone they decide; a person forwarding one has "Fwd:" in front.
+const SUBJECT_END = String.raw`(?=\s*(?:[:(\-–]|$))`;
 export const BOUNCE_SUBJECT = oneOf([
-  String.raw`^\s*(?:undeliver(?:ed|able)(?: mail| message)?\b|delivery (?:status notification|failure|has failed|failed|notification: delivery has failed)|mail delivery (?:failed|failure|subsystem)|returned mail\b|failure notice|message not delivered|non[- ]?delivery report|nondeliverable|mail system error|unzustellbar|nicht zustellbar|non remis|onbestelbaar)`,
-  String.raw`^\s*(?:non recapitabile|no se puede entregar|não é possível entregar|nie można dostarczyć|olevererbart|ikke leveret|kan ikke leveres|kunne ikke leveres|ei voitu toimittaa|ei voida toimittaa)\s*:`,
+  String.raw`^\s*undelivered mail returned to sender|^\s*mail delivery failed: returning message to sender|^\s*returned mail: see transcript`,
+  String.raw`^\s*(?:undeliver(?:ed|able)(?: mail| message)?|delivery (?:status notification|failure|has failed|failed|notification)|mail delivery (?:failed|failure|subsystem)|returned mail|failure notice|message not delivered|non[- ]?delivery (?:report|notification)|nondeliverable(?: mail| message)?|mail system error)${SUBJECT_END}`,
+  String.raw`^\s*(?:unzustellbar|nicht zustellbar|non remis|onbestelbaar|non recapitabile|no se puede entregar|não é possível entregar|nie można dostarczyć|olevererbart|ikke leveret|kan ikke leveres|kunne ikke leveres|ei voitu toimittaa|ei voida toimittaa)\s*:`,
 ]);
 
 // Words that make a subject look machine-written when they appear anywhere in it; used only
 // together with a bounce's first lines.
 export const BOUNCE_SUBJECT_WORDS = oneOf([
-  String.raw`undeliver|non-?deliver|not (?:been )?delivered|deliver(?:y|ed)? (?:fail|status|notification|problem|report|error|delayed)|delivery has failed|failed delivery|could not be delivered|returned (?:mail|message)|failure notice|mail system|message status|delayed mail|warning: (?:could not|message)`,
-  String.raw`unzustellbar|zustellung|non remis|remise|non recapitabil|no entregad|onbestelbaar|niet bezorgd|não entregue|niedostarcz|olevererbar|ikke lever|kan inte levereras|toimitus epäonnistui`,
+  String.raw`undeliver|non-?deliver|not (?:been )?delivered|delivery (?:status|notification|report|delayed)|delivery has failed|failed delivery|could not be delivered|returned (?:mail|message)|failure notice|mail system|message status|delayed mail|warning: (?:could not|message)`,
+  String.raw`unzustellbar|zustellung fehlgeschlagen|non remis|non-remise|non recapitabil|no entregad|onbestelbaar|niet bezorgd|não entregue|niedostarcz|olevererbar|ikke leveret|ikke levert|toimitus epäonnistui`,
 ]);
 
 // Senders that are mail systems rather than people (local parts and display names).
@@ -198,11 +201,13 @@ export const BOUNCE_TEXT = oneOf([
   String.raw`\bthis is the qmail-send program\b|\bI'm afraid I wasn't able to deliver your message|\bI'm sorry to have to inform you that your message could not|\bthis is the mail system at host\b`,
   String.raw`\bthis message was created automatically by mail delivery software|\ba message that you sent could not be delivered|\bthe following addresses had permanent fatal errors|\btranscript of session follows|\bthe original message was received at\b`,
   String.raw`\bdelivery has failed to these recipients|\byour message did not reach some or all of the intended recipients|\byour message (?:to [^\n]{0,80}?)?(?:couldn't|could not|wasn't|was not|cannot|can't) be delivered|\byour message wasn't delivered|\bdelivery to the following recipients? (?:failed|has been delayed)`,
-  String.raw`\bcould not be delivered to one or more (?:of its )?recipients|\bwas not delivered to:|\bunable to deliver (?:your )?message to the following|\bwe were unable to deliver your message|\bmessage delivery (?:has )?failed|\bthis is an automatically generated delivery status notification|\bthe following recipient\(s\) could not be reached|\bdelivery failure\b|\bpermanent (?:fatal )?error\b`,
+  String.raw`\bcould not be delivered to one or more (?:of its )?recipients|\bwas not delivered to:|\bunable to deliver (?:your )?message to the following|\bwe were unable to deliver your message|\bmessage delivery (?:has )?failed|\bthis is an automatically generated delivery status notification|\bthe following recipient\(s\) could not be reached`,
   String.raw`\b5[0-9][0-9][ -]5\.[0-9]{1,3}\.[0-9]{1,3}\b`, // an SMTP permanent failure with its enhanced status code
-  String.raw`\bkonnte nicht zugestellt werden|\bzustellung (?:ist )?fehlgeschlagen|\bn'a pas pu être (?:remis|distribué|délivré)|\béchec de (?:la )?remise|\bno se (?:pudo|ha podido) entregar|\bno pudo ser entregado`,
-  String.raw`\bnon è stato possibile (?:recapitare|consegnare)|\bimpossibile recapitare|\bkon niet worden (?:bezorgd|afgeleverd)|\bis niet bezorgd|\bnão foi possível entregar|\bnão pôde ser entregue|\bnie (?:mogła|może|została) (?:zostać )?dostarczona|\bnie można dostarczyć`,
-  String.raw`\bkunde inte levereras|\bkunne ikke (?:leveres|afleveres)|\bei voitu toimittaa`,
+  // Localised forms name the message, so a shop's "the parcel could not be delivered" is not one.
+  String.raw`\b(?:nachricht|e-?mail|mail)\s(?:an [^\n]{0,60}?)?konnte nicht zugestellt werden|\bzustellung (?:der nachricht |ist )?fehlgeschlagen|\bmessage\s[^\n]{0,60}?n'a pas pu être (?:remis|distribué|délivré)|\béchec de (?:la )?remise du message`,
+  String.raw`\b(?:mensaje|correo)\s[^\n]{0,60}?no se (?:pudo|ha podido) entregar|\bno se (?:pudo|ha podido) entregar (?:el|su) (?:mensaje|correo)|\bmessaggio\s[^\n]{0,60}?non (?:è stato|può essere) (?:recapitato|consegnato)|\bimpossibile recapitare il messaggio`,
+  String.raw`\bbericht\s[^\n]{0,60}?(?:kon niet worden (?:bezorgd|afgeleverd)|is niet bezorgd)|\bmensagem\s[^\n]{0,60}?(?:não pôde ser entregue|não foi entregue)|\bnão foi possível entregar a (?:sua )?mensagem|\bwiadomość\s[^\n]{0,60}?nie (?:mogła zostać|została|może zostać) dostarczona`,
+  String.raw`\b(?:meddelande|meddelandet)\s[^\n]{0,60}?kunde inte levereras|\b(?:meddelelse|meddelelsen|beskeden|meldingen)\s[^\n]{0,60}?kunne ikke (?:leveres|afleveres)|\bviesti[^\n]{0,60}?ei voitu toimittaa`,
 ]);
 
 // ---------------------------------------------------------------------------- questions

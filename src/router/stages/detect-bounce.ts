@@ -1,4 +1,4 @@
-import { BOUNCE_SUBJECT, BOUNCE_SUBJECT_WORDS, BOUNCE_TEXT, SYSTEM_SENDER_LOCAL, SYSTEM_SENDER_NAME } from '../auto-phrases.js';
+import { asksSomething, BOUNCE_SUBJECT, BOUNCE_SUBJECT_WORDS, BOUNCE_TEXT, SYSTEM_SENDER_LOCAL, SYSTEM_SENDER_NAME } from '../auto-phrases.js';
 import { hasPart, reportType } from '../content-type.js';
 import { isForwardSubject, subjectHead, textHead } from '../mail-fields.js';
 import type { DescribedStage } from '../stage.js';
@@ -11,6 +11,9 @@ import type { Mail } from '../types.js';
 // are anchored at the start, and the free text counts only with a system sender or a bounce-like
 // subject, so a client forwarding a bounce to us for help ("Fwd: Undelivered Mail ...", their
 // own words on top) still gets a ticket.
+
+const OPENING_CHARS = 300; // about the first three lines
+const REPLY_MARKER = /^\s*(?:re|aw|sv|vs|antw|odp|r|rif|res)\s*:/i;
 
 function structuredReason(mail: Readonly<Mail>): string | null {
   const report = reportType(mail);
@@ -36,9 +39,14 @@ function bounceReason(mail: Readonly<Mail>): string | null {
   if (/^mail delivery (subsystem|system)$/i.test(mail.from?.name ?? '')) return `sent by "${mail.from?.name}"`;
   const subject = subjectHead(mail);
   if (BOUNCE_SUBJECT.test(subject)) return `bounce subject "${mail.subject}"`;
-  if (isForwardSubject(subject) || !BOUNCE_TEXT.test(textHead(mail))) return null;
+  if (isForwardSubject(subject)) return null;
+  const text = textHead(mail);
   const sender = systemSender(mail);
-  if (sender) return `bounce text from ${sender}`;
+  if (sender) return BOUNCE_TEXT.test(text) ? `bounce text from ${sender}` : null;
+  // From a person's address the words must open the mail, under a machine-like subject that
+  // is no reply, and ask nothing: a client quoting a bounce to ask about it writes first.
+  const opening = text.slice(0, OPENING_CHARS);
+  if (REPLY_MARKER.test(subject) || asksSomething(opening) || !BOUNCE_TEXT.test(opening)) return null;
   if (!subject.trim() || BOUNCE_SUBJECT_WORDS.test(subject)) return `bounce text under subject "${mail.subject}"`;
   return null;
 }

@@ -11,6 +11,14 @@ describe('detect-bounce', () => {
     [{ Subject: 'Undelivered Mail Returned to Sender' }, 'bounce: bounce subject "Undelivered Mail Returned to Sender"'],
     [{ Subject: 'Undeliverable: [REF-1042] Refund' }, 'bounce: bounce subject "Undeliverable: [REF-1042] Refund"'],
     [{ Subject: 'Delivery Status Notification (Failure)' }, 'bounce: bounce subject "Delivery Status Notification (Failure)"'],
+    [{ Subject: 'Mail delivery failed: returning message to sender' }, 'bounce: bounce subject "Mail delivery failed: returning message to sender"'],
+    [{ Subject: 'Returned mail: see transcript for details' }, 'bounce: bounce subject "Returned mail: see transcript for details"'],
+    [{ Subject: 'failure notice' }, 'bounce: bounce subject "failure notice"'],
+    [{ Subject: 'DELIVERY FAILURE: User maria not listed' }, 'bounce: bounce subject "DELIVERY FAILURE: User maria not listed"'],
+    [{ Subject: 'Unzustellbar: Speisekarte' }, 'bounce: bounce subject "Unzustellbar: Speisekarte"'],
+    [{ Subject: 'Non remis : Menu' }, 'bounce: bounce subject "Non remis : Menu"'],
+    [{ Subject: 'Olevererbart: Hemsida' }, 'bounce: bounce subject "Olevererbart: Hemsida"'],
+    [{ Subject: 'Undeliverable' }, 'bounce: bounce subject "Undeliverable"'],
   ])('ignores %j', async (headers, reason) => {
     const r = runStage(detectBounce, await mailOf(headers));
     expect(r && 'plan' in r ? r.plan : null).toEqual({ action: 'ignore', reason });
@@ -19,6 +27,9 @@ describe('detect-bounce', () => {
   it.each([
     [{ Subject: 'Fwd: Undelivered Mail Returned to Sender' }], // a client asking for help with it
     [{ Subject: 'Our newsletter keeps bouncing' }],
+    [{ Subject: 'Delivery failed for order 5512' }], // a shop's parcel
+    [{ Subject: 'Undelivered mails from our contact form' }],
+    [{ Subject: 'Failure notices keep arriving from our newsletter tool' }],
     [{ 'Content-Type': 'multipart/report; report-type=disposition-notification; boundary="b"' }],
   ])('leaves %j alone', async (headers) => {
     expect(runStage(detectBounce, await mailOf(headers))).toBeNull();
@@ -52,6 +63,13 @@ describe('detect-bounce', () => {
     [{ Subject: 'Fwd: failure notice', From: 'Maria <maria@casalopez-tapas.example>' }, "Hi. This is the qmail-send program at mx.example.\nI'm afraid I wasn't able to deliver your message to the following addresses."],
     // a client pasting bounce words into their own mail
     [{ Subject: 'Emails to our caterer fail' }, 'When we write to the caterer we get "This message was created automatically by mail delivery software". Can you help?'],
+    [{ Subject: 'Undelivered mails to our customers' }, 'Hi, our mails bounce with: This message was created automatically by mail delivery software. Can you help?'],
+    [{ Subject: 'Mails to customers undeliverable' }, 'Hi, our mails bounce with: This message was created automatically by mail delivery software. Can you help?'],
+    [{ Subject: 'Re: Undelivered Mail Returned to Sender' }, "Thanks, we fixed the address.\n\n> This is the mail system at host mx.example.\n> I'm sorry to have to inform you that your message could not be delivered."],
+    // a web shop's shipping problems are not mail bounces
+    [{ Subject: 'Zustellung fehlgeschlagen im Webshop' }, 'Das Paket konnte nicht zugestellt werden, der Shop zeigt aber "versendet". Bitte prüfen.'],
+    [{ Subject: 'Delivery problem with our shop' }, 'Customers see a delivery failure at checkout, permanent error 5 on the payment page.'],
+    [{ Subject: 'Pakker kunne ikke leveres' }, 'Hej, pakken kunne ikke leveres til kunden, kan I rette adressefeltet i butikken.'],
   ])('keeps the client mail %j', async (headers, body) => {
     expect(runStage(detectBounce, await mailOf(headers, body))).toBeNull();
   });

@@ -36,6 +36,12 @@ describe('detect-feedback-report', () => {
     expect(await planOf({ 'Content-Type': 'multipart/mixed; boundary="b"', Subject: 'Abuse report' })).toEqual({ action: 'ignore', reason: 'abuse report with a feedback-report part' });
   });
 
+  it('finds the part when the report is nested in multipart/mixed', async () => {
+    const nested = ['--outer', 'Content-Type: text/plain', '', 'Complaint attached.', '--outer', 'Content-Type: multipart/report; report-type=feedback-report; boundary="b"', '', report, '--outer--', ''].join('\n');
+    const r = runStage(detectFeedbackReport, await mailOf({ 'MIME-Version': '1.0', 'Content-Type': 'multipart/mixed; boundary="outer"' }, nested));
+    expect(r && 'plan' in r ? r.plan : null).toEqual({ action: 'ignore', reason: 'abuse report with a feedback-report part' });
+  });
+
   it.each([
     [{ 'Content-Type': 'multipart/mixed; boundary="b"', Subject: 'Fwd: Abuse report about our newsletter' }],
     [{ Subject: 'We got a spam complaint (feedback report) from our ISP' }],
