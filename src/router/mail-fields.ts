@@ -42,3 +42,29 @@ export function bareAddress(value: string): string {
 export function senderOf(mail: Readonly<Mail>, soFar: Readonly<Decision>): Sender {
   return soFar.sender ?? { kind: 'unknown', email: mail.from?.address ?? '', name: mail.from?.name ?? '' };
 }
+
+/**
+ * Forward markers (Fwd/Fw, WG German, TR French, RV Spanish, I Italian, ENC Portuguese, Doorst
+ * Dutch, PD Polish, VS/VB Nordic, VL Finnish): a person sending us something they received.
+ */
+export function isForwardSubject(subject: string): boolean {
+  return /^\s*(?:fwd?|wg|tr|rv|i|enc|doorst|pd|vs|vb|vl)\s*:/i.test(subject);
+}
+
+/** How much of a body detection reads: automatic mail says what it is in its first lines. */
+export const DETECTION_TEXT_CHARS = 1500;
+
+/** The subject, bounded like the text (a subject is a line; anything longer is not a notice). */
+export function subjectHead(mail: Readonly<Mail>): string {
+  return mail.subject.slice(0, 300);
+}
+
+/** The start of the new text (quotes and signature removed), bounded. */
+export function newTextHead(mail: Readonly<Mail>): string {
+  return mail.visibleText.slice(0, DETECTION_TEXT_CHARS);
+}
+
+/** The start of the whole body text, bounded (bounces put their explanation above the copy). */
+export function textHead(mail: Readonly<Mail>): string {
+  return mail.text.slice(0, 2 * DETECTION_TEXT_CHARS).replace(/\r\n/g, '\n').trimStart().slice(0, DETECTION_TEXT_CHARS);
+}

@@ -9,7 +9,10 @@ describe('pipeline', () => {
     expect(describePipeline().map((s) => s.name)).toEqual([
       'detect-own-mail',
       'detect-auto-reply',
+      'detect-read-receipt',
+      'detect-challenge-response',
       'detect-bounce',
+      'detect-feedback-report',
       'detect-list-mail',
       'identify-sender',
       'match-thread',
@@ -28,7 +31,10 @@ describe('pipeline', () => {
     expect(result.trace.map((t) => `${t.stage}:${t.result}`)).toEqual([
       'detect-own-mail:pass',
       'detect-auto-reply:patch',
+      'detect-read-receipt:pass',
+      'detect-challenge-response:pass',
       'detect-bounce:pass',
+      'detect-feedback-report:pass',
       'detect-list-mail:pass',
       'identify-sender:patch',
       'match-thread:pass',

@@ -16,4 +16,24 @@ describe('detect-list-mail', () => {
   it('leaves a personal mail alone', async () => {
     expect(runStage(detectListMail, await mailOf({ Precedence: 'bulk' }))).toBeNull();
   });
+
+  // support@brightpixel.example is itself a group: its List-Id names our address.
+  it.each([
+    [{ 'List-Id': '<support.brightpixel.example>', 'List-Unsubscribe': '<mailto:support+unsubscribe@brightpixel.example>', Precedence: 'list' }],
+    [{ 'List-Id': '"Support" <Support.BrightPixel.example>', 'Mailing-list': 'list support@brightpixel.example' }],
+  ])('treats mail through our own group as ordinary mail: %j', async (headers) => {
+    expect(runStage(detectListMail, await mailOf(headers))).toBeNull();
+  });
+
+  it('still ignores a foreign list relayed through our group', async () => {
+    const mail = await mailOf({ 'List-Id': '<news.restaurants.example>' });
+    mail.headers['list-id'] = ['<support.brightpixel.example>', '<news.restaurants.example>'];
+    const r = runStage(detectListMail, mail);
+    expect(r && 'plan' in r ? r.plan : null).toEqual({ action: 'ignore', reason: 'list mail: List-Id <news.restaurants.example>' });
+  });
+
+  it('does not take a list whose id only contains our name for ours', async () => {
+    const r = runStage(detectListMail, await mailOf({ 'List-Id': '<support.brightpixel.example.lists.vendor.example>' }));
+    expect(r && 'plan' in r ? r.plan.action : null).toBe('ignore');
+  });
 });
