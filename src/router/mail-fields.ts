@@ -42,3 +42,8 @@ export function bareAddress(value: string): string {
 export function senderOf(mail: Readonly<Mail>, soFar: Readonly<Decision>): Sender {
   return soFar.sender ?? { kind: 'unknown', email: mail.from?.address ?? '', name: mail.from?.name ?? '' };
 }
+
+/** A patch adding one more reason why no automatic answer may go out. */
+export function withholdAnswer(soFar: Readonly<Decision>, reason: string): Pick<Decision, 'noAutoAnswer'> {
+  return { noAutoAnswer: soFar.noAutoAnswer ? `${soFar.noAutoAnswer}; ${reason}` : reason };
+}

@@ -32,12 +32,16 @@ export interface MessageSnapshot {
   visibleText: string;
 }
 
+/**
+ * `noAutoAnswer` (why): the pipeline found the sender must get no automatic answer (ack, status
+ * answer, unknown-sender answer); the change is made, only that mail is not. Staff notices go.
+ */
 export type TicketChange =
-  | { kind: 'ticket-created'; ticket: TicketSnapshot; message: MessageSnapshot }
+  | { kind: 'ticket-created'; ticket: TicketSnapshot; message: MessageSnapshot; noAutoAnswer?: string }
   | { kind: 'message-appended'; ticket: TicketSnapshot; message: MessageSnapshot; reopened: boolean }
   | { kind: 'status-changed'; ticket: TicketSnapshot; from: TicketSnapshot['status']; to: TicketSnapshot['status']; actor: string }
-  | { kind: 'status-requested'; sender: Sender; message: MessageSnapshot }
-  | { kind: 'sender-refused'; sender: Sender; message: MessageSnapshot; reason: string };
+  | { kind: 'status-requested'; sender: Sender; message: MessageSnapshot; noAutoAnswer?: string }
+  | { kind: 'sender-refused'; sender: Sender; message: MessageSnapshot; reason: string; noAutoAnswer?: string };
 
 /**
  * Called inside the transaction that made the change, so what it writes (outbox rows,
