@@ -212,7 +212,7 @@ function applyToTickets(ctx: ApplyContext, s: Stores, input: PlannedMessage): Ap
     }
     case 'append': {
       const ticket = s.tickets.snapshot(plan.ticket.id);
-      if (plan.thirdParty) return appendThirdParty(s, input, plan.thirdParty, ticket.id, ticket.key, at, emit);
+      if (plan.thirdParty) return appendThirdParty(s, input, { ...plan, thirdParty: plan.thirdParty }, at, emit);
       const fromClient = plan.sender.kind !== 'staff';
       const message = addMessage(s, ticket.id, journalId, mail, plan.sender, at);
       // Blue flag: set by the client writing, cleared by staff answering by mail.
@@ -312,14 +312,13 @@ const withheldReason = (w: { noAutoAnswer?: string }): string | null => (w.noAut
 function appendThirdParty(
   s: Stores,
   input: PlannedMessage,
-  why: string,
-  ticketId: number,
-  ticketKey: string,
+  plan: Extract<Plan, { action: 'append' }> & { thirdParty: string },
   at: string,
   emit: (c: TicketChange) => void,
 ): Applied {
   const { mail, journalId } = input;
-  const plan = input.result.plan as Extract<Plan, { action: 'append' }>;
+  const { id: ticketId, key: ticketKey } = plan.ticket;
+  const why = plan.thirdParty;
   const message = addMessage(s, ticketId, journalId, mail, plan.sender, at);
   s.events.add({
     ticketId,
@@ -331,7 +330,7 @@ function appendThirdParty(
     data: { messageId: message.id, threadedBy: input.result.decision.threadedBy ?? null, reason: why },
   });
   recordTrust(s, input, ticketId, at, false);
-  emit({ kind: 'message-appended', ticket: s.tickets.snapshot(ticketId), message, reopened: false });
+  emit({ kind: 'message-appended', ticket: s.tickets.snapshot(ticketId), message, reopened: false, thirdParty: why });
   return { outcome: 'appended', reason: `third party: ${why}`, ticketId, ticketKey };
 }
 

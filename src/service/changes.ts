@@ -38,7 +38,8 @@ export interface MessageSnapshot {
  */
 export type TicketChange =
   | { kind: 'ticket-created'; ticket: TicketSnapshot; message: MessageSnapshot; noAutoAnswer?: string }
-  | { kind: 'message-appended'; ticket: TicketSnapshot; message: MessageSnapshot; reopened: boolean }
+  /** `thirdParty` (why): kept on the ticket from someone outside it; it changed nothing. */
+  | { kind: 'message-appended'; ticket: TicketSnapshot; message: MessageSnapshot; reopened: boolean; thirdParty?: string }
   | { kind: 'status-changed'; ticket: TicketSnapshot; from: TicketSnapshot['status']; to: TicketSnapshot['status']; actor: string }
   | { kind: 'status-requested'; sender: Sender; message: MessageSnapshot; noAutoAnswer?: string }
   | { kind: 'sender-refused'; sender: Sender; message: MessageSnapshot; reason: string; noAutoAnswer?: string };

@@ -89,7 +89,7 @@ describe('applyPlan', () => {
     expect(events(a.ticketId!)).toEqual(['created', 'third_party_wrote']);
     expect(db.prepare('SELECT email FROM clients').all()).toEqual([{ email: 'ann@client.example' }]);
     const last = changes.at(-1)!;
-    expect(last.kind === 'message-appended' && last.reopened).toBe(false);
+    expect(last).toMatchObject({ kind: 'message-appended', reopened: false, thirdParty: 'not its client' });
   });
 
   it('a withheld answer and an unverified staff address are events on the new ticket, in the journal reason and in the change', () => {
