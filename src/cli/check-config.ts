@@ -27,6 +27,7 @@ export function registerCheckConfig(program: Command): void {
             `  request types  ${s.requestTypes.join(', ')} (triage: ${s.triageType})`,
             `  rules          ${s.rules}`,
             `  smtp           ${s.smtp ?? 'not configured'}`,
+            ...s.warnings.map((w) => `warning: ${w}`),
             '',
           ].join('\n'),
         );

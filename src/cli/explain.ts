@@ -38,6 +38,7 @@ function render(x: Explanation): string {
   out.push('', 'Pipeline');
   out.push(table(['STAGE', 'RESULT', 'NOTE'], x.trace.map((t) => [t.stage, t.result, t.note ?? ''])));
   out.push('', `Plan: ${planLine(x.plan)}`);
+  if (x.decision.noAutoAnswer) out.push(`No automatic answer: ${x.decision.noAutoAnswer}`);
   const facts = Object.entries(x.decision).filter(([k]) => k !== 'sender' && k !== 'ticket');
   if (facts.length) out.push(`Decision: ${facts.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}`);
   return `${out.join('\n')}\n`;
@@ -48,7 +49,9 @@ function planLine(p: Plan): string {
     case 'create':
       return `create a ${p.typeId} ticket, assignee ${p.assignee ?? '(triage queue)'}, priority ${p.priority}, for ${p.sender.kind} ${p.sender.email}`;
     case 'append':
-      return `append to ${p.ticket.key} (${p.ticket.status}) as ${p.sender.kind} ${p.sender.email}`;
+      return p.thirdParty
+        ? `append to ${p.ticket.key} (${p.ticket.status}) as a third party's message, changing nothing: ${p.thirdParty}`
+        : `append to ${p.ticket.key} (${p.ticket.status}) as ${p.sender.kind} ${p.sender.email}`;
     case 'ignore':
       return `ignore: ${p.reason}${p.ticket ? ` (recorded on ${p.ticket.key})` : ''}`;
     case 'status-request':

@@ -46,7 +46,8 @@ function render({ ticket: t, messages, attachments, events }: TicketDetail, full
   out.push('', `Messages (${messages.length})`);
   for (const m of messages) {
     const arrow = m.direction === 'in' ? 'in ' : 'out';
-    out.push(`#${m.id} ${arrow} ${m.createdAt} ${m.authorKind} ${m.authorEmail ?? ''}`.trimEnd());
+    const author = m.thirdParty ? 'third party (changed nothing)' : m.authorKind;
+    out.push(`#${m.id} ${arrow} ${m.createdAt} ${author} ${m.authorEmail ?? ''}`.trimEnd());
     if (m.subject) out.push(`    Subject: ${m.subject}`);
     const text = (full ? m.bodyText : m.visibleText).trim();
     out.push(text ? indent(text) : '    (no text)');

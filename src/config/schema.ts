@@ -144,6 +144,17 @@ const limits = z
   })
   .strict();
 
+// Whose Authentication-Results (RFC 8601) we believe: those our own receiving server writes,
+// named by its authserv-id. Anyone can write such a header, so one with another id is ignored.
+// require: dmarc: the From domain passed DMARC; aligned: that, or (where the domain publishes no
+// DMARC policy) an SPF or DKIM pass for a domain aligned with it.
+const mailAuth = z
+  .object({
+    trusted_authserv_ids: z.array(z.string().trim().min(1)).default([]),
+    require: z.enum(['dmarc', 'aligned']).default('dmarc'),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     database: z.string().min(1),
@@ -168,6 +179,7 @@ export const configSchema = z
     clients: clients.default({ allow: 'any', organisations: [] }),
     limits: limits.default({ attachment_max_bytes: 25 * 1024 * 1024, max_message_bytes: 50 * 1024 * 1024 }),
     status_request: statusRequest.default({ words: ['status'] }),
+    mail_auth: mailAuth.default({ trusted_authserv_ids: [], require: 'dmarc' }),
     staff: z.array(staff).min(1),
     request_types: z.array(requestType).min(1),
     triage_type: id,

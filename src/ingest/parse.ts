@@ -49,6 +49,41 @@ function addresses(obj: AddressObject | AddressObject[] | undefined): Address[] 
   return out;
 }
 
+/** Every entry of an originator header as written, with or without a usable address. */
+function entries(obj: AddressObject | AddressObject[] | undefined): { list: Address[]; group: boolean } {
+  const list: Address[] = [];
+  let group = false;
+  const walk = (items: EmailAddress[]) => {
+    for (const a of items) {
+      if (a.group) {
+        group = true;
+        walk(a.group);
+      } else list.push({ address: (a.address ?? '').toLowerCase(), name: a.name ?? '' });
+    }
+  };
+  for (const o of ([] as AddressObject[]).concat(obj ?? [])) walk(o.value);
+  return { list, group };
+}
+
+/**
+ * Authentication-Results values in runs of adjacent header lines, topmost first. Adjacency is
+ * what tells our receiving server's block from one a sender wrote further down the header.
+ */
+function authResultRuns(lines: readonly { key: string }[], values: readonly string[] | undefined): string[][] {
+  const runs: string[][] = [];
+  let n = 0;
+  let previous = false;
+  for (const { key } of lines) {
+    const is = key.toLowerCase() === 'authentication-results';
+    if (is) {
+      if (!previous) runs.push([]);
+      runs[runs.length - 1]!.push(values?.[n++] ?? '');
+    }
+    previous = is;
+  }
+  return runs;
+}
+
 /** Bare addresses out of headers mailparser does not parse (Delivered-To, X-Original-To). */
 function rawAddresses(values: string[] | undefined): string[] {
   // Split into tokens first: /[^\s<>,;"']+@[^\s<>,;"']+/g rescans a long token without "@" from
@@ -126,6 +161,8 @@ export async function parseMail(raw: Buffer, opts: { attachmentMaxBytes: number 
     if (!text.trim() && typeof parsed.html === 'string') text = plainFromHtml(parsed.html);
   }
   const from = addresses(parsed.from)[0] ?? null;
+  const fromEntries = entries(parsed.from);
+  const replyToEntries = entries(parsed.replyTo);
   if (!parsed.messageId) warnings.push('no Message-ID header');
   if (!from) warnings.push(headers['from'] ? 'no usable address in From' : 'no From header');
   const to = addresses(parsed.to);
@@ -152,6 +189,12 @@ export async function parseMail(raw: Buffer, opts: { attachmentMaxBytes: number 
     html: typeof parsed.html === 'string' ? parsed.html : null,
     attachments: infos,
     warnings,
+    originators: {
+      from: fromEntries.list,
+      replyTo: replyToEntries.list,
+      groups: [...(fromEntries.group ? ['from' as const] : []), ...(replyToEntries.group ? ['reply-to' as const] : [])],
+    },
+    authResults: authResultRuns(parsed.headerLines ?? [], headers['authentication-results']),
   };
   return { mail, parts };
 }

@@ -112,7 +112,8 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
         const { ticket: t, message: m } = change;
         const refs = { ticketId: t.id, journalId: m.journalId };
         const type = typeOf(t);
-        if (t.clientEmail) {
+        // The assignment notice below still goes: only the answer to the sender is withheld.
+        if (t.clientEmail && !change.noAutoAnswer) {
           const fromClient = m.authorEmail?.toLowerCase() === t.clientEmail.toLowerCase();
           enqueue(db, 'ack', t.clientEmail, {
             brand,
@@ -153,6 +154,7 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
         return;
       }
       case 'status-requested': {
+        if (change.noAutoAnswer) return;
         const { sender, message: m } = change;
         const at = now();
         const tickets = openTicketsOf(db, sender.email).map((t) => ({
@@ -168,6 +170,7 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
         return;
       }
       case 'sender-refused': {
+        if (change.noAutoAnswer) return;
         const { sender, message: m } = change;
         enqueue(db, 'unknown_sender', sender.email, { brand, name: sender.name || null, subject: m.subject }, replyTo(m), {
           ticketId: null,

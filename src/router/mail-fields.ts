@@ -68,3 +68,8 @@ export function newTextHead(mail: Readonly<Mail>): string {
 export function textHead(mail: Readonly<Mail>): string {
   return mail.text.slice(0, 2 * DETECTION_TEXT_CHARS).replace(/\r\n/g, '\n').trimStart().slice(0, DETECTION_TEXT_CHARS);
 }
+
+/** A patch adding one more reason why no automatic answer may go out. */
+export function withholdAnswer(soFar: Readonly<Decision>, reason: string): Pick<Decision, 'noAutoAnswer'> {
+  return { noAutoAnswer: soFar.noAutoAnswer ? `${soFar.noAutoAnswer}; ${reason}` : reason };
+}

@@ -40,6 +40,17 @@ export interface Mail {
   attachments: AttachmentInfo[];
   /** Problems met while parsing that did not stop it (unknown charset, bad part...). */
   warnings: string[];
+  /**
+   * Every From and Reply-To entry as written, with or without a usable address (`from` and
+   * `replyTo` keep only usable ones), and which of the two used group syntax ("Team: a@x;").
+   * For the one-mailbox check before any automatic answer.
+   */
+  originators: { from: Address[]; replyTo: Address[]; groups: ('from' | 'reply-to')[] };
+  /**
+   * Authentication-Results values in runs of adjacent header lines, topmost run first: a
+   * receiving server's filters prepend theirs together (see stages/check-authentication.ts).
+   */
+  authResults: string[][];
 }
 
 export type SenderKind = 'client' | 'staff' | 'unknown';
@@ -71,12 +82,31 @@ export interface Decision {
   assignee?: string | null;
   priority?: 'low' | 'normal' | 'high' | 'urgent';
   matchedRules?: string[];
+  /** Why no automatic answer (ack, status answer, unknown-sender answer) may go out; reasons joined by "; ". */
+  noAutoAnswer?: string;
+  /** What the trusted Authentication-Results say of this mail's From domain. */
+  authentication?: Authentication;
+  /** A staff address that did not prove itself: the mail is handled as from an unknown sender. */
+  unverifiedStaff?: { staffId: string; reason: string };
+}
+
+export interface Authentication {
+  /** True when the From domain passed as `mail_auth.require` asks. */
+  passed: boolean;
+  /** The trusted authserv-id the results came from; null when there were none. */
+  authservId: string | null;
+  /** What was found, for notes and events, e.g. "dmarc=pass header.from=bakery.example". */
+  detail: string;
 }
 
 /** The final plan for a message. */
 export type Plan =
   | { action: 'create'; typeId: string; assignee: string | null; priority: 'low' | 'normal' | 'high' | 'urgent'; sender: Sender }
-  | { action: 'append'; ticket: TicketRef; sender: Sender }
+  /**
+   * `thirdParty` (why): the writer is not the ticket's client, of its organisation, or verified
+   * staff; kept on the ticket, it reopens nothing, flags nothing and makes no one known.
+   */
+  | { action: 'append'; ticket: TicketRef; sender: Sender; thirdParty?: string }
   /** Auto-generated, bounce, list or own mail; with a ticket, it is recorded there as an event. */
   | { action: 'ignore'; reason: string; ticket?: TicketRef }
   /** A client asked "status": answer with their open tickets, open nothing. */

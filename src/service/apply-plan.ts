@@ -206,11 +206,13 @@ function applyToTickets(ctx: ApplyContext, s: Stores, input: PlannedMessage): Ap
           messageId: message.id,
         },
       });
-      emit({ kind: 'ticket-created', ticket: s.tickets.snapshot(id), message });
-      return { outcome: 'created', reason: null, ticketId: id, ticketKey: key };
+      const withheld = recordTrust(s, input, id, at);
+      emit({ kind: 'ticket-created', ticket: s.tickets.snapshot(id), message, ...withheld });
+      return { outcome: 'created', reason: withheldReason(withheld), ticketId: id, ticketKey: key };
     }
     case 'append': {
       const ticket = s.tickets.snapshot(plan.ticket.id);
+      if (plan.thirdParty) return appendThirdParty(s, input, { ...plan, thirdParty: plan.thirdParty }, at, emit);
       const fromClient = plan.sender.kind !== 'staff';
       const message = addMessage(s, ticket.id, journalId, mail, plan.sender, at);
       // Blue flag: set by the client writing, cleared by staff answering by mail.
@@ -238,6 +240,7 @@ function applyToTickets(ctx: ApplyContext, s: Stores, input: PlannedMessage): Ap
         });
       }
       if (fromClient) s.clients.seen(plan.sender.email, plan.sender.name, plan.sender.organisation ?? null, at);
+      recordTrust(s, input, ticket.id, at, false);
       emit({ kind: 'message-appended', ticket: s.tickets.snapshot(ticket.id), message, reopened });
       return { outcome: 'appended', reason: null, ticketId: ticket.id, ticketKey: ticket.key };
     }
@@ -258,8 +261,10 @@ function applyToTickets(ctx: ApplyContext, s: Stores, input: PlannedMessage): Ap
     }
     case 'status-request': {
       s.events.add({ ticketId: null, journalId, actor: actorOf(plan.sender), via: 'email', kind: 'status_requested', at });
-      emit({ kind: 'status-requested', sender: plan.sender, message: snapshotOf(0, journalId, mail, plan.sender) });
-      return { outcome: 'command', reason: 'status requested', ticketId: null, ticketKey: null };
+      const withheld = recordTrust(s, input, null, at);
+      emit({ kind: 'status-requested', sender: plan.sender, message: snapshotOf(0, journalId, mail, plan.sender), ...withheld });
+      const why = withheldReason(withheld);
+      return { outcome: 'command', reason: why ? `status requested; ${why}` : 'status requested', ticketId: null, ticketKey: null };
     }
     case 'refuse': {
       s.events.add({
@@ -271,13 +276,63 @@ function applyToTickets(ctx: ApplyContext, s: Stores, input: PlannedMessage): Ap
         at,
         data: { reason: plan.reason },
       });
-      emit({ kind: 'sender-refused', sender: plan.sender, message: snapshotOf(0, journalId, mail, plan.sender), reason: plan.reason });
-      return { outcome: 'ignored', reason: plan.reason, ticketId: null, ticketKey: null };
+      const withheld = recordTrust(s, input, null, at);
+      emit({ kind: 'sender-refused', sender: plan.sender, message: snapshotOf(0, journalId, mail, plan.sender), reason: plan.reason, ...withheld });
+      const why = withheldReason(withheld);
+      return { outcome: 'ignored', reason: why ? `${plan.reason}; ${why}` : plan.reason, ticketId: null, ticketKey: null };
     }
   }
 }
 
 const actorOf = (sender: Sender): string => sender.staffId ?? sender.email;
+
+/**
+ * The trust findings of the pipeline as events on the ticket (or ticketless): a staff address
+ * without proof, and why no automatic answer goes out. Returns what the change hooks need.
+ */
+function recordTrust(s: Stores, input: PlannedMessage, ticketId: number | null, at: string, answers = true): { noAutoAnswer?: string } {
+  const { decision } = input.result;
+  const actor = input.mail.from?.address ?? 'unknown';
+  if (decision.unverifiedStaff) {
+    const { staffId, reason } = decision.unverifiedStaff;
+    s.events.add({ ticketId, journalId: input.journalId, actor, via: 'email', kind: 'staff_unverified', at, data: { staff: staffId, reason: `unverified staff address: ${reason}` } });
+  }
+  // An appended mail is never answered automatically: nothing to withhold, nothing to record.
+  if (!answers || !decision.noAutoAnswer) return {};
+  s.events.add({ ticketId, journalId: input.journalId, actor, via: 'email', kind: 'auto_answer_withheld', at, data: { reason: decision.noAutoAnswer } });
+  return { noAutoAnswer: decision.noAutoAnswer };
+}
+
+const withheldReason = (w: { noAutoAnswer?: string }): string | null => (w.noAutoAnswer ? `no automatic answer: ${w.noAutoAnswer}` : null);
+
+/**
+ * A third party's mail on a ticket: kept as a message, marked by its event, but it changes
+ * nothing (no reopen, no blue flag either way) and makes nobody a known client.
+ */
+function appendThirdParty(
+  s: Stores,
+  input: PlannedMessage,
+  plan: Extract<Plan, { action: 'append' }> & { thirdParty: string },
+  at: string,
+  emit: (c: TicketChange) => void,
+): Applied {
+  const { mail, journalId } = input;
+  const { id: ticketId, key: ticketKey } = plan.ticket;
+  const why = plan.thirdParty;
+  const message = addMessage(s, ticketId, journalId, mail, plan.sender, at);
+  s.events.add({
+    ticketId,
+    journalId,
+    actor: actorOf(plan.sender),
+    via: 'email',
+    kind: 'third_party_wrote',
+    at,
+    data: { messageId: message.id, threadedBy: input.result.decision.threadedBy ?? null, reason: why },
+  });
+  recordTrust(s, input, ticketId, at, false);
+  emit({ kind: 'message-appended', ticket: s.tickets.snapshot(ticketId), message, reopened: false, thirdParty: why });
+  return { outcome: 'appended', reason: `third party: ${why}`, ticketId, ticketKey };
+}
 
 function addMessage(s: Stores, ticketId: number, journalId: number, mail: Mail, sender: Sender, at: string): MessageSnapshot {
   const id = s.tickets.addMessage({

@@ -32,12 +32,17 @@ export interface MessageSnapshot {
   visibleText: string;
 }
 
+/**
+ * `noAutoAnswer` (why): the pipeline found the sender must get no automatic answer (ack, status
+ * answer, unknown-sender answer); the change is made, only that mail is not. Staff notices go.
+ */
 export type TicketChange =
-  | { kind: 'ticket-created'; ticket: TicketSnapshot; message: MessageSnapshot }
-  | { kind: 'message-appended'; ticket: TicketSnapshot; message: MessageSnapshot; reopened: boolean }
+  | { kind: 'ticket-created'; ticket: TicketSnapshot; message: MessageSnapshot; noAutoAnswer?: string }
+  /** `thirdParty` (why): kept on the ticket from someone outside it; it changed nothing. */
+  | { kind: 'message-appended'; ticket: TicketSnapshot; message: MessageSnapshot; reopened: boolean; thirdParty?: string }
   | { kind: 'status-changed'; ticket: TicketSnapshot; from: TicketSnapshot['status']; to: TicketSnapshot['status']; actor: string }
-  | { kind: 'status-requested'; sender: Sender; message: MessageSnapshot }
-  | { kind: 'sender-refused'; sender: Sender; message: MessageSnapshot; reason: string };
+  | { kind: 'status-requested'; sender: Sender; message: MessageSnapshot; noAutoAnswer?: string }
+  | { kind: 'sender-refused'; sender: Sender; message: MessageSnapshot; reason: string; noAutoAnswer?: string };
 
 /**
  * Called inside the transaction that made the change, so what it writes (outbox rows,

@@ -13,7 +13,7 @@ export interface ConfigSummary {
   triageType: string;
   rules: number;
   smtp: string | null;
-  /** Valid but risky settings, one sentence each (e.g. plaintext towards a remote server). */
+  /** Valid but risky settings, one sentence each (the config still loads; exit 0). */
   warnings: string[];
 }
 
@@ -24,6 +24,16 @@ export type ConfigCheck = { ok: true; summary: ConfigSummary } | { ok: false; fi
  * adds the template check here (compile every template strict against sample data).
  */
 const extraChecks: Array<(config: Config) => string[]> = [checkTemplates];
+
+/** Settings that are valid but unsafe. */
+function warningsFor(config: Config): string[] {
+  const warnings: string[] = [];
+  if (!config.mail_auth.trusted_authserv_ids.length)
+    warnings.push(
+      'mail_auth.trusted_authserv_ids is empty: automatic answers (acknowledgements, status and unknown-sender answers) go to any From, so forged senders can use them as backscatter, and no staff From can be verified',
+    );
+  return warnings;
+}
 
 /** Load and validate a config file; every problem with its path, nothing started. */
 export function checkConfig(file: string): ConfigCheck {
@@ -48,7 +58,7 @@ export function checkConfig(file: string): ConfigCheck {
       triageType: config.triage_type,
       rules: config.rules.length,
       smtp: config.smtp ? `${config.smtp.host}:${config.smtp.port}` : null,
-      warnings: plaintextWarnings(config),
+      warnings: [...plaintextWarnings(config), ...warningsFor(config)],
     },
   };
 }

@@ -14,7 +14,8 @@ import { withReadDb } from './read-db.js';
 
 export interface TicketDetail {
   ticket: TicketRow;
-  messages: MessageRow[];
+  /** thirdParty: a mail from someone outside the ticket, kept without effect (its event says why). */
+  messages: (MessageRow & { thirdParty: boolean })[];
   attachments: AttachmentRow[];
   events: EventRow[];
 }
@@ -24,11 +25,18 @@ export function showTicket(config: Config, key: string): TicketDetail {
   return withReadDb(config, (db) => {
     const ticket = ticketByKey(db, key);
     if (!ticket) throw new TicketdError('NOT_FOUND', `no ticket ${key}`);
+    const events = ticketEvents(db, ticket.id);
+    const thirdParty = new Set(events.filter((e) => e.kind === 'third_party_wrote').map((e) => messageIdOf(e.data)));
     return {
       ticket,
-      messages: ticketMessages(db, ticket.id),
+      messages: ticketMessages(db, ticket.id).map((m) => ({ ...m, thirdParty: thirdParty.has(m.id) })),
       attachments: ticketAttachments(db, ticket.id),
-      events: ticketEvents(db, ticket.id),
+      events,
     };
   });
+}
+
+function messageIdOf(data: unknown): number | null {
+  const id = data && typeof data === 'object' ? (data as { messageId?: unknown }).messageId : null;
+  return typeof id === 'number' ? id : null;
 }

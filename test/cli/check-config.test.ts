@@ -17,6 +17,19 @@ describe('ticketd check-config', () => {
     expect(r.stdout).toMatch(/rules\s+2/);
   });
 
+  it('warns (exit 0) that acknowledgements can be abused as backscatter until a trusted authserv-id is set', () => {
+    const dir = tempDir();
+    const open = ticketd(['check-config', '-c', writeConfig(dir, baseConfig(dir))]);
+    expect(open.status).toBe(0);
+    expect(open.stdout).toMatch(/warning: mail_auth\.trusted_authserv_ids is empty: .*backscatter/);
+    const trusted = ticketd(['check-config', '--json', '-c', writeConfig(dir, { ...baseConfig(dir), mail_auth: { trusted_authserv_ids: ['mx.agency.example'], require: 'aligned' } })]);
+    expect(trusted.status).toBe(0);
+    expect(JSON.parse(trusted.stdout).summary.warnings).toEqual([]);
+    const bad = ticketd(['check-config', '-c', writeConfig(dir, { ...baseConfig(dir), mail_auth: { trusted_authserv_ids: ['mx'], require: 'spf' } })]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('mail_auth.require:');
+  });
+
   it('reports bad YAML with the file and line, exit 2', () => {
     const dir = tempDir();
     const file = writeConfig(dir, 'database: x\nstaff: [\n  - id: a\n');

@@ -90,13 +90,55 @@ describe('ticketd explain with a database', () => {
     const r = ticketd(['explain', write(dir, 'reply.eml', replyByTag), '-c', config]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/lookups\s+database/);
-    expect(r.stdout).toMatch(/match-thread\s+plan\s+.*SEO-1001/);
+    expect(r.stdout).toMatch(/match-thread\s+patch\s+.*SEO-1001/);
+    expect(r.stdout).toMatch(/append-to-thread\s+plan\s+client on SEO-1001/);
     expect(r.stdout).toContain('Plan: append to SEO-1001 (tbc) as client bob@bobs.example');
     expect(digest(db)).toBe(before);
     // SQLite may leave an empty -wal/-shm pair after a read-only look; a write would fill the WAL.
     const created = readdirSync(dir).filter((f) => !filesBefore.includes(f)).sort();
     expect(created.filter((f) => !/^ticketd\.sqlite-(wal|shm)$/.test(f))).toEqual(['reply.eml']);
     if (existsSync(`${db}-wal`)) expect(statSync(`${db}-wal`).size).toBe(0);
+  });
+});
+
+describe('ticketd explain: who gets an automatic answer, and third parties', () => {
+  let dir: string;
+  let config: string;
+  beforeAll(() => {
+    dir = tempDir();
+    config = writeConfig(dir, { ...baseConfig(dir), mail_auth: { trusted_authserv_ids: ['mx.agency.example'] } });
+    seedStore(path.join(dir, 'ticketd.sqlite'));
+  });
+
+  it('says why no automatic answer goes out, stage by stage', () => {
+    const fanout = eml(`
+      Authentication-Results: mx.evil.example; dmarc=pass header.from=acme.example
+      From: Alice <alice@acme.example>, bob@acme.example
+      To: support@agency.example
+      Subject: Please refund invoice 78
+      Message-ID: <fanout@acme.example>
+    `);
+    const r = ticketd(['explain', write(dir, 'fanout.eml', fanout), '-c', config]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/check-sender-mailbox\s+patch\s+not exactly one sender mailbox: From holds 2 addresses/);
+    expect(r.stdout).toMatch(/check-authentication\s+patch\s+sender not authenticated: no Authentication-Results from mx.agency.example/);
+    expect(r.stdout).toContain('Plan: create a refund ticket');
+    expect(r.stdout).toContain(
+      'No automatic answer: not exactly one sender mailbox: From holds 2 addresses; sender not authenticated: no Authentication-Results from mx.agency.example',
+    );
+  });
+
+  it("shows a stranger's reply on a ticket as a third party's that changes nothing", () => {
+    const stranger = eml(`
+      From: Mallory <mallory@else.example>
+      To: support@agency.example
+      Subject: Re: [SEO-1001] Ranking dropped
+      Message-ID: <mallory@else.example>
+    `);
+    const r = ticketd(['explain', write(dir, 'stranger.eml', stranger), '-c', config]);
+    expect(r.stdout).toContain(
+      "Plan: append to SEO-1001 (tbc) as a third party's message, changing nothing: mallory@else.example is not SEO-1001's client (bob@bobs.example), of its organisation, or verified staff",
+    );
   });
 });
 

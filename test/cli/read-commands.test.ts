@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { openDb } from '../../src/store/db.js';
 import { seedStore } from './seed.js';
 import { baseConfig, buildOnce, tempDir, ticketd, writeConfig } from './support.js';
 
@@ -96,6 +97,30 @@ describe('ticketd show', () => {
     expect(d.messages).toHaveLength(1);
     expect(d.attachments).toEqual([]);
     expect(d.events[0]).toMatchObject({ kind: 'created', data: { type: 'seo', assignee: 'seth' } });
+  });
+
+  it("marks a third party's message (its third_party_wrote event names it)", () => {
+    const dir = tempDir();
+    const file = writeConfig(dir, baseConfig(dir));
+    seedStore(path.join(dir, 'ticketd.sqlite'));
+    const db = openDb(path.join(dir, 'ticketd.sqlite'));
+    try {
+      const t = db.prepare(`SELECT id FROM tickets WHERE key = 'REF-1003'`).get() as { id: number };
+      const at = new Date().toISOString();
+      const m = db
+        .prepare(`INSERT INTO messages (ticket_id, direction, author_kind, author_email, subject, body_text, visible_text, created_at) VALUES (?, 'in', 'client', 'eve@else.example', 'Re: [REF-1003]', 'Pay here.', 'Pay here.', ?)`)
+        .run(t.id, at);
+      db.prepare(`INSERT INTO events (ticket_id, at, actor, via, kind, data) VALUES (?, ?, 'eve@else.example', 'email', 'third_party_wrote', ?)`).run(
+        t.id, at, JSON.stringify({ messageId: Number(m.lastInsertRowid), reason: 'not its client' }),
+      );
+    } finally {
+      db.close();
+    }
+    const r = ticketd(['show', 'REF-1003', '-c', file]);
+    expect(r.stdout).toMatch(/#\d+ in +\S+ third party \(changed nothing\) eve@else\.example/);
+    expect(r.stdout).toMatch(/#\d+ in +\S+ client dan@dan\.example/);
+    const d = JSON.parse(ticketd(['show', 'REF-1003', '--json', '-c', file]).stdout) as { messages: { authorEmail: string; thirdParty: boolean }[] };
+    expect(d.messages.map((x) => [x.authorEmail, x.thirdParty])).toEqual([['dan@dan.example', false], ['eve@else.example', true]]);
   });
 
   it('a missing ticket: "no ticket KEY", exit 1', () => {

@@ -72,6 +72,48 @@ Thanks!
   });
 });
 
+describe('parseMail: originators and Authentication-Results, for who gets an automatic answer', () => {
+  it('lists every From and Reply-To entry as written, with the ones that used a group', async () => {
+    const { mail } = await parse(
+      'From: "Dana" <Dana@Victim.example>, Just A Name, Team: ann@victim.example, bob@victim.example;\nReply-To: All: r@victim.example;\nSubject: x\nMessage-ID: <o@x>\n\nbody\n',
+    );
+    expect(mail.from).toEqual({ address: 'dana@victim.example', name: 'Dana' });
+    expect(mail.originators).toEqual({
+      from: [
+        { address: 'dana@victim.example', name: 'Dana' },
+        { address: '', name: 'Just A Name' },
+        { address: 'ann@victim.example', name: '' },
+        { address: 'bob@victim.example', name: '' },
+      ],
+      replyTo: [{ address: 'r@victim.example', name: '' }],
+      groups: ['from', 'reply-to'],
+    });
+  });
+
+  it('groups Authentication-Results into runs of adjacent lines, topmost first', async () => {
+    const { mail } = await parse(
+      [
+        'Return-Path: <a@x.example>',
+        'Authentication-Results: mx.agency.example; dkim=pass header.d=x.example',
+        'Authentication-Results: mx.agency.example;',
+        '  dmarc=pass header.from=x.example',
+        'Received: from x by mx.agency.example',
+        'Authentication-Results: forged.example; dmarc=pass',
+        'From: a@x.example',
+        'Subject: x',
+        'Message-ID: <ar@x>',
+        '',
+        'body',
+        '',
+      ].join('\n'),
+    );
+    expect(mail.authResults).toEqual([
+      ['mx.agency.example; dkim=pass header.d=x.example', 'mx.agency.example; dmarc=pass header.from=x.example'],
+      ['forged.example; dmarc=pass'],
+    ]);
+  });
+});
+
 describe('parseMail: hostile headers', () => {
   // The old address regex rescanned a long token without "@" from each of its characters.
   it('reads Delivered-To addresses out of a long token without "@"', async () => {

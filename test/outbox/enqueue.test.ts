@@ -50,6 +50,17 @@ describe('outbox enqueue hook', () => {
     expect(rows(db).map((r) => r.kind)).toEqual(['ack']);
   });
 
+  it('a change marked noAutoAnswer writes no acknowledgement, status answer or unknown-sender answer; the notice still goes', () => {
+    const { db, hook } = setup();
+    const t = makeTicket(db);
+    const m = clientMessage(t);
+    const sender = { kind: 'client' as const, email: 'dana@bakery.example', name: 'Dana' };
+    hook(db, { kind: 'ticket-created', ticket: t, message: m, noAutoAnswer: 'sender not authenticated' });
+    hook(db, { kind: 'status-requested', sender, message: m, noAutoAnswer: 'sender not authenticated' });
+    hook(db, { kind: 'sender-refused', sender, message: m, reason: 'unknown sender', noAutoAnswer: 'sender not authenticated' });
+    expect(rows(db).map((r) => [r.kind, r.toAddr])).toEqual([['assigned', 'seth@agency.example']]);
+  });
+
   it('a client reply on a ticket writes nothing: no second acknowledgement', () => {
     const { db, hook } = setup();
     const t = makeTicket(db);

@@ -73,6 +73,44 @@ describe('applyPlan', () => {
     expect(last.kind === 'message-appended' && last.reopened).toBe(true);
   });
 
+  it("a third party's mail is kept on the ticket with its event, but reopens, flags and makes known nothing", () => {
+    const a = applyPlan(ctx, { journalId: journal().id, mail: fakeMail(), result: result({ action: 'create', typeId: 'refund', assignee: 'olivia', priority: 'normal', sender: client() }) });
+    db.prepare(`UPDATE tickets SET status = 'closed' WHERE id = ?`).run(a.ticketId);
+    const before = ticket(a.ticketId!);
+    const ref = { id: a.ticketId!, key: a.ticketKey!, status: 'closed' as const, subject: 's', clientEmail: 'ann@client.example' };
+    const stranger = { kind: 'unknown' as const, email: 'eve@else.example', name: 'Eve' };
+    const r = applyPlan(ctx, {
+      journalId: journal().id,
+      mail: fakeMail({ messageId: 'eve@x', from: { address: 'eve@else.example', name: 'Eve' } }),
+      result: result({ action: 'append', ticket: ref, sender: stranger, thirdParty: 'not its client' }),
+    });
+    expect(r).toMatchObject({ outcome: 'appended', reason: 'third party: not its client', ticketId: a.ticketId });
+    expect(ticket(a.ticketId!)).toEqual(before);
+    expect(events(a.ticketId!)).toEqual(['created', 'third_party_wrote']);
+    expect(db.prepare('SELECT email FROM clients').all()).toEqual([{ email: 'ann@client.example' }]);
+    const last = changes.at(-1)!;
+    expect(last).toMatchObject({ kind: 'message-appended', reopened: false, thirdParty: 'not its client' });
+  });
+
+  it('a withheld answer and an unverified staff address are events on the new ticket, in the journal reason and in the change', () => {
+    const decided = result({ action: 'create', typeId: 'refund', assignee: 'olivia', priority: 'normal', sender: { kind: 'unknown', email: 'seth@agency.example', name: 'Seth' } });
+    decided.decision = { noAutoAnswer: 'unverified staff address seth@agency.example', unverifiedStaff: { staffId: 'seth', reason: 'no proof' } };
+    const a = applyPlan(ctx, { journalId: journal().id, mail: fakeMail({ from: { address: 'seth@agency.example', name: 'Seth' } }), result: decided });
+    expect(a).toMatchObject({ outcome: 'created', reason: 'no automatic answer: unverified staff address seth@agency.example' });
+    expect(ticket(a.ticketId!)).toMatchObject({ checker: 'management', opener_kind: 'client' });
+    expect(events(a.ticketId!)).toEqual(['created', 'staff_unverified', 'auto_answer_withheld']);
+    expect(changes).toMatchObject([{ kind: 'ticket-created', noAutoAnswer: 'unverified staff address seth@agency.example' }]);
+  });
+
+  it('a withheld status answer or refusal is a ticketless event and reaches the hooks marked', () => {
+    const withheld = (plan: Parameters<typeof result>[0]) => ({ ...result(plan), decision: { noAutoAnswer: 'sender not authenticated' } });
+    const s = applyPlan(ctx, { journalId: journal().id, mail: fakeMail(), result: withheld({ action: 'status-request', sender: client() }) });
+    const f = applyPlan(ctx, { journalId: journal().id, mail: fakeMail({ messageId: 'o@x' }), result: withheld({ action: 'refuse', reason: 'unknown sender', sender: client('x@y.example') }) });
+    expect([s.reason, f.reason]).toEqual(['status requested; no automatic answer: sender not authenticated', 'unknown sender; no automatic answer: sender not authenticated']);
+    expect(db.prepare(`SELECT COUNT(*) AS n FROM events WHERE kind = 'auto_answer_withheld' AND ticket_id IS NULL`).get()).toEqual({ n: 2 });
+    expect(changes.map((c) => ('noAutoAnswer' in c ? c.noAutoAnswer : null))).toEqual(['sender not authenticated', 'sender not authenticated']);
+  });
+
   it('an auto-reply on a thread is an event on the ticket and changes nothing else', () => {
     const a = applyPlan(ctx, { journalId: journal().id, mail: fakeMail(), result: result({ action: 'create', typeId: 'refund', assignee: 'olivia', priority: 'normal', sender: client() }) });
     const before = ticket(a.ticketId!);

@@ -20,6 +20,8 @@ export function fakeMail(over: Partial<Mail> = {}): Mail {
     html: null,
     attachments: [],
     warnings: [],
+    originators: { from: [{ address: 'ann@client.example', name: 'Ann Client' }], replyTo: [], groups: [] },
+    authResults: [],
     ...over,
   };
 }

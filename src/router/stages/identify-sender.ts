@@ -5,8 +5,8 @@ import type { Sender } from '../types.js';
 // Who wrote: staff (by configured address), client (listed organisation domain, or someone we
 // have had mail from before), or unknown. From identifies the sender, not Reply-To: Reply-To
 // only says where answers should go, and anyone can set it to a staff or client address, so
-// trusting it would let a stranger pass as staff. (From is forgeable too, which is why staff
-// commands additionally need the signed reply address; see DESIGN.md invariant 4.)
+// trusting it would let a stranger pass as staff. (From is forgeable too: verify-staff, next,
+// keeps a staff sender only with proof; see DESIGN.md invariant 4.)
 
 export const identifySender: DescribedStage = {
   name: 'identify-sender',

@@ -23,22 +23,22 @@ describe('match-thread', () => {
   it.each([
     ['the subject tag', { Subject: 'Re: [REF-1042] Refund for double charge' }],
     ['a lowercase tag with an unrelated subject', { Subject: 'another question [ref-1042]' }],
-  ])('appends by %s', async (_n, headers) => {
-    expect(await run(headers)).toEqual({ plan: { action: 'append', ticket: ref, sender: maria }, patch: { ticket: ref, threadedBy: 'subject-tag' }, note: 'subject tag [REF-1042]' });
+  ])('threads by %s (append-to-thread then appends)', async (_n, headers) => {
+    expect(await run(headers)).toEqual({ patch: { ticket: ref, threadedBy: 'subject-tag' }, note: 'subject tag [REF-1042]' });
   });
 
-  it('appends by In-Reply-To when the subject shares a word', async () => {
+  it('threads by In-Reply-To when the subject shares a word', async () => {
     const r = await run({ Subject: 'RE: AW: Refund', 'In-Reply-To': '<ack.1042@brightpixel.example>' });
-    expect(r).toMatchObject({ plan: { action: 'append', ticket: ref }, patch: { threadedBy: 'headers' } });
+    expect(r).toEqual({ patch: { ticket: ref, threadedBy: 'headers' }, note: 'In-Reply-To/References → REF-1042' });
   });
 
-  it('appends by References when In-Reply-To is unknown', async () => {
+  it('threads by References when In-Reply-To is unknown', async () => {
     const r = await run({ Subject: 'Re: double charge', 'In-Reply-To': '<other@x>', References: '<m1@casalopez-tapas.example> <other@x>' });
-    expect(r).toMatchObject({ plan: { action: 'append' }, patch: { threadedBy: 'headers' } });
+    expect(r).toMatchObject({ patch: { ticket: ref, threadedBy: 'headers' } });
   });
 
-  it('appends a header reply with an empty subject', async () => {
-    expect(await run({ Subject: 'Re:', 'In-Reply-To': '<ack.1042@brightpixel.example>' })).toMatchObject({ plan: { action: 'append' } });
+  it('threads a header reply with an empty subject', async () => {
+    expect(await run({ Subject: 'Re:', 'In-Reply-To': '<ack.1042@brightpixel.example>' })).toMatchObject({ patch: { ticket: ref } });
   });
 
   it('treats a header reply with an unrelated subject as a new request (subject guard)', async () => {
