@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
-import { listUndelivered, retryMail } from '../service/outbox.js';
+import { TicketdError } from '../errors.js';
+import { listUndelivered, retryMail, retryMails } from '../service/outbox.js';
 import { action, configFrom, configOption, jsonOption, printJson, type Command } from './common.js';
 import { age, oneLine, table } from './format.js';
 
@@ -34,13 +35,25 @@ export function registerOutbox(program: Command): void {
     );
   outbox
     .command('retry')
-    .description('queue a failed or held mail again (same Message-ID); the daemon or `run --once` sends it')
-    .argument('<id>', 'outbox id', mailId)
+    .description('queue failed or held mail again (same Message-ID); the daemon or `run --once` sends it')
+    .argument('[id]', 'outbox id', mailId)
+    .option('--failed', 'every failed mail')
+    .option('--held', 'every held mail (except mail to our own support address)')
     .option(...configOption)
     .action(
-      action((id: number, opts: { config?: string }) => {
-        const m = retryMail(configFrom({ config: opts.config ?? outbox.opts<{ config?: string }>().config }), id);
-        process.stdout.write(`outbox #${m.id} to ${m.to} queued again: ${m.subject}\n`);
+      action((id: number | undefined, opts: { config?: string; failed?: boolean; held?: boolean }) => {
+        const statuses = [...(opts.failed ? ['failed' as const] : []), ...(opts.held ? ['held' as const] : [])];
+        if ((id === undefined) === (statuses.length === 0))
+          throw new TicketdError('USAGE', 'outbox retry takes an ID, or --failed and/or --held');
+        const config = configFrom({ config: opts.config ?? outbox.opts<{ config?: string }>().config });
+        if (id !== undefined) {
+          const m = retryMail(config, id);
+          return void process.stdout.write(`outbox #${m.id} to ${m.to} queued again: ${m.subject}\n`);
+        }
+        const r = retryMails(config, statuses);
+        const parts = statuses.map((s) => `${r[s]} ${s}`).join(', ');
+        process.stdout.write(`${r.failed + r.held} mail(s) queued again (${parts})\n`);
+        if (r.keptOwn) process.stdout.write(`${r.keptOwn} mail(s) to our own support address left as they are: such mail is never sent\n`);
       }),
     );
 }

@@ -1,4 +1,5 @@
 import nodemailer, { type Transporter } from 'nodemailer';
+import addressparser from 'nodemailer/lib/addressparser/index.js';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import type { Config } from '../config/schema.js';
@@ -18,6 +19,7 @@ import {
 import { claimant, isStaleClaim } from './claims.js';
 import { failureText, isPermanent } from './is-permanent.js';
 import { PlaintextRefusedError, smtpStartTls, smtpTlsRefusal } from '../tls-policy.js';
+import { mailboxProblem } from './recipient.js';
 
 // Delivers due outbox rows over pooled SMTP. A row is claimed ('sending') by one statement
 // before it is sent, so concurrent deliverers never send the same row, and marked sent by ONE
@@ -76,10 +78,17 @@ export function createTransport(smtp: SmtpConfig): Transport {
 
 const bracket = (id: string) => `<${id}>`;
 
+/** The bare address of our From: the envelope sender, where bounces come back. */
+const envelopeFrom = (config: Config): string =>
+  (config.smtp?.from ? addressparser(config.smtp.from, { flatten: true })[0]?.address : undefined) || config.support_address;
+
 /** The mail as nodemailer sends it; fixed by the row, so a retry is byte-for-byte the same mail. */
 export function messageOf(config: Config, row: OutboxRow): Mail.Options {
   const from = config.smtp?.from ?? config.support_address;
   return {
+    // Set explicitly: nodemailer would otherwise make one RCPT of every address in the To,
+    // Cc and Bcc headers. One row, one recipient, whatever its headers say.
+    envelope: { from: envelopeFrom(config), to: [row.toAddr] },
     from,
     to: row.toAddr,
     // Replies must reach the support mailbox even when the sending address differs.
@@ -104,10 +113,21 @@ type Outcome = 'sent' | 'unmarked' | 'retry' | 'failed';
 /** Set by deliverOne when TLS was required and refused: the pass takes no more mail. */
 interface PassState {
   refused: boolean;
+  /** A retry is due no earlier than this (just after the pass began), so the pass that tried it does not take it again. */
+  notBefore: number;
 }
 
+/** Send one claimed row. */
 async function deliverOne(config: Config, db: Db, transport: Transport, row: OutboxRow, log: Logger, pass: PassState): Promise<Outcome> {
   const smtp = config.smtp!;
+  // Rows are checked when written; one written before that check (or by hand) must still
+  // not reach SMTP, where the envelope would parse a list into many recipients.
+  const problem = mailboxProblem(row.toAddr);
+  if (problem) {
+    markFailed(db, row.id, `not sent: the recipient ${problem}`);
+    log.warn({ outboxId: row.id, kind: row.kind }, 'mail not sent: its recipient is not one bare address');
+    return 'failed';
+  }
   let error: unknown;
   try {
     await transport.sendMail(messageOf(config, row));
@@ -138,7 +158,7 @@ async function deliverOne(config: Config, db: Db, transport: Transport, row: Out
     log.warn({ err: error, outboxId: row.id, to: row.toAddr, kind: row.kind }, 'mail failed for good');
     return 'failed';
   }
-  const next = new Date(Date.now() + retryDelaySeconds(smtp, attempts) * 1000).toISOString();
+  const next = new Date(Math.max(Date.now() + retryDelaySeconds(smtp, attempts) * 1000, pass.notBefore)).toISOString();
   markRetry(db, row.id, reason, next);
   log.info({ err: error, outboxId: row.id, attempts, next }, 'mail will be retried');
   return 'retry';
@@ -155,11 +175,17 @@ export interface DrainOptions {
   transport?: Transport;
   /** Checked between mails: stop taking new ones (SIGTERM). */
   shouldStop?: () => boolean;
+  /** Take at most this many mails (the daemon loop), so mail written meanwhile waits one short pass at most. */
+  limit?: number;
 }
+
+/** Mails per pass of the daemon loop: a new assignment notice waits at most this many sends. */
+export const LOOP_PASS_MAILS = 100;
 
 /**
  * One pass: every row due when called is tried once (a row that fails and is due again at
- * once waits for the next pass). Used by `run --once`, the daemon loop and the bench.
+ * once waits for the next pass), staff mail first, then by due time; at most `limit` rows.
+ * Used by `run --once`, the daemon loop and the bench.
  */
 export async function drainOutbox(config: Config, db: Db, log: Logger, opts: DrainOptions = {}): Promise<DrainResult> {
   const result: DrainResult = { sent: 0, retried: 0, failed: 0 };
@@ -174,21 +200,26 @@ export async function drainOutbox(config: Config, db: Db, log: Logger, opts: Dra
     olog.warn({ outboxIds: released }, 'mail claimed by a deliverer that is gone is queued again (sent twice if its server had accepted it)');
   const transport = opts.transport ?? createTransport(config.smtp);
   const passStart = nowIso();
-  let lastId = 0;
+  const notBefore = Date.parse(passStart) + 1;
+  let left = opts.limit ?? Infinity;
   let queue: OutboxRow[] = [];
   let storeFailing = false;
-  const pass: PassState = { refused: false };
+  const pass: PassState = { refused: false, notBefore };
+  // Rows this pass took are no longer pending-and-due at passStart (sending, sent, failed, or
+  // due after notBefore), so each select returns only rows not yet tried.
   const take = (): OutboxRow | undefined => {
     for (;;) {
-      if (storeFailing || pass.refused || opts.shouldStop?.()) return undefined;
+      if (storeFailing || pass.refused || left <= 0 || opts.shouldStop?.()) return undefined;
       if (!queue.length) {
-        queue = dueOutbox(db, passStart, lastId, 200);
+        queue = dueOutbox(db, passStart, Math.min(200, left));
         if (!queue.length) return undefined;
-        lastId = queue[queue.length - 1]!.id;
       }
       const row = queue.shift()!;
       // Skipped when another deliverer claimed it since the select.
-      if (claimOutbox(db, row.id, nowIso(), claimant)) return row;
+      if (claimOutbox(db, row.id, nowIso(), claimant)) {
+        left--;
+        return row;
+      }
     }
   };
   // Two mails in flight per pooled connection keeps every connection busy.
@@ -236,7 +267,7 @@ export function startOutboxLoop(config: Config, db: Db, log: Logger, { idleMs = 
   const done = (async () => {
     while (!stopping) {
       try {
-        await drainOutbox(config, db, log, { transport, shouldStop: () => stopping });
+        await drainOutbox(config, db, log, { transport, shouldStop: () => stopping, limit: LOOP_PASS_MAILS });
       } catch (err) {
         if (err instanceof UnmarkedMailError) {
           // Passes would only retry the marks against a store that refuses writes; stop loudly.

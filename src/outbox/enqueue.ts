@@ -3,10 +3,11 @@ import type { Config } from '../config/schema.js';
 import type { ChangeHook, MessageSnapshot, TicketChange, TicketSnapshot } from '../service/changes.js';
 import type { Db } from '../store/db.js';
 import { openTicketsOf, ticketDetails } from '../store/client-tickets.js';
-import { autoRepliesTo, insertOutbox, nextGlobalSlot, recordOutboxEvent } from '../store/outbox.js';
+import { autoRepliesSince, autoRepliesTo, insertOutbox, recordOutboxEvent } from '../store/outbox.js';
 import { ageWords, linkFreeSummary, statusWord } from '../templates/format.js';
 import { brandOf, type Templates } from '../templates/load.js';
 import type { MailData, MailKind } from '../templates/mail-data.js';
+import { isOwnAddress, mailboxProblem, recipientKey } from './recipient.js';
 
 // The ChangeHook that turns a change into outbox rows, inside the change's transaction.
 // Everything that makes a mail "the same mail" on retry (Message-ID, threading, text) is
@@ -38,12 +39,10 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
   const staffById = new Map(config.staff.map((s) => [s.id, s]));
   const typeById = new Map(config.request_types.map((t) => [t.id, t]));
   const { per_recipient: perRecipient, global } = config.rate_limits;
-  // support@ and support+seo@: mail to ourselves would come straight back in.
-  const [supportLocal, supportDomain] = config.support_address.toLowerCase().split('@') as [string, string];
-  const isOwnAddress = (addr: string): boolean => {
-    const [local = '', dom = ''] = addr.toLowerCase().split('@');
-    return dom === supportDomain && local.split('+')[0] === supportLocal;
-  };
+  const supportDomain = config.support_address.toLowerCase().split('@')[1]!;
+  // Mail to a staff member's address is staff mail, whatever its kind (notices now; relays
+  // and digests later): delivered first and not counted against the automatic-reply budget.
+  const staffKeys = new Set(config.staff.map((s) => recipientKey(s.email)));
 
   function enqueue<K extends MailKind>(
     db: Db,
@@ -57,19 +56,31 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
     const createdAt = at.toISOString();
     const auto = autoReplies.has(kind);
     const minutesAgo = (m: number) => new Date(at.getTime() - m * 60_000).toISOString();
-    // Loop protection (our own address, the per-recipient limit) holds a row with an event:
-    // visible, releasable by hand, never lost. The global limit only delays: the row stays
-    // pending, due when its window frees, so no ack or notice waits for a person.
-    let held: string | null = null;
-    let dueAt = createdAt;
-    let deferred: string | null = null;
-    if (isOwnAddress(to)) held = `held back: ${to} is our own support address (a loop in the making)`;
-    else if (auto && autoRepliesTo(db, to, minutesAgo(perRecipient.minutes), perRecipient.count) >= perRecipient.count)
-      held = `held back by rate limit: ${perRecipient.count} automatic replies to ${to} in ${perRecipient.minutes} minutes`;
-    else {
-      dueAt = nextGlobalSlot(db, global.count, global.minutes, at);
-      if (dueAt > createdAt) deferred = `deferred by the global rate limit (${global.count} mails in ${global.minutes} minutes) until ${dueAt}`;
+    // One row, one bare mailbox: a list, a group or a display name could fan out to many
+    // recipients or put words we did not write in the To line. No row; the change commits.
+    const problem = mailboxProblem(to);
+    if (problem) {
+      recordOutboxEvent(db, {
+        ...refs,
+        at: createdAt,
+        actor: 'system',
+        via: 'system',
+        kind: 'mail_refused',
+        data: { mail: kind, to: to.length > 200 ? `${to.slice(0, 200)}…` : to, reason: `not written: the recipient ${problem}` },
+      });
+      return;
     }
+    const key = recipientKey(to);
+    const audience = staffKeys.has(key) ? 'staff' : 'outside';
+    // Loop protection (our own address, the per-recipient limit) and the global budget of
+    // automatic replies hold a row with an event: visible, releasable by hand, never lost.
+    // Checked once, here: a mail the operator releases is sent as it is.
+    let held: string | null = null;
+    if (isOwnAddress(config.support_address, to)) held = `held back: ${to} is our own support address (a loop in the making)`;
+    else if (auto && autoRepliesTo(db, key, minutesAgo(perRecipient.minutes), perRecipient.count) >= perRecipient.count)
+      held = `held back by rate limit: ${perRecipient.count} automatic replies to ${key} in ${perRecipient.minutes} minutes`;
+    else if (auto && audience === 'outside' && autoRepliesSince(db, minutesAgo(global.minutes), global.count) >= global.count)
+      held = `held back by the global limit: ${global.count} automatic replies in ${global.minutes} minutes`;
 
     const mail = templates.render(kind, data);
     const messageId = `${at.getTime().toString(36)}.${randomUUID().replace(/-/g, '')}@${supportDomain}`;
@@ -77,6 +88,8 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
       ...refs,
       kind,
       toAddr: to,
+      recipientKey: key,
+      audience,
       subject: mail.subject,
       messageId,
       inReplyTo: thread.inReplyTo,
@@ -89,18 +102,17 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
       text: mail.text,
       html: mail.html,
       status: held ? 'held' : 'pending',
-      lastError: held ?? deferred,
+      lastError: held,
       createdAt,
-      dueAt,
     });
-    if (held || deferred)
+    if (held)
       recordOutboxEvent(db, {
         ...refs,
         at: createdAt,
         actor: 'system',
         via: 'system',
-        kind: held ? 'mail_held' : 'mail_deferred',
-        data: { outbox_id: id, mail: kind, to, reason: held ?? deferred, ...(deferred ? { until: dueAt } : {}) },
+        kind: 'mail_held',
+        data: { outbox_id: id, mail: kind, to, reason: held },
       });
   }
 

@@ -216,4 +216,25 @@ export const migrations: readonly string[] = [
   INSERT INTO counters (name, value)
     SELECT 'ticket_number', MAX(number) FROM tickets HAVING MAX(number) IS NOT NULL;
   `,
+  // outbox recipient key and audience
+  `
+  -- Rate limits count recipient_key (to_addr lowercased, +tag removed from the local part),
+  -- so victim+1@ and victim+2@ share one quota; to_addr stays as written. audience orders
+  -- delivery: staff mail first, never behind automatic replies to the outside. Until now only
+  -- assignment notices went to staff. The global limit now holds automatic replies instead of
+  -- scheduling slots for all mail: scheduled_at and its index serve no query any more.
+  ALTER TABLE outbox ADD COLUMN recipient_key TEXT NOT NULL DEFAULT '';
+  UPDATE outbox SET recipient_key = lower(CASE
+      WHEN instr(substr(to_addr, 1, instr(to_addr, '@') - 1), '+') > 1
+      THEN substr(to_addr, 1, instr(to_addr, '+') - 1) || substr(to_addr, instr(to_addr, '@'))
+      ELSE to_addr END);
+  ALTER TABLE outbox ADD COLUMN audience TEXT NOT NULL DEFAULT 'outside' CHECK (audience IN ('staff','outside'));
+  UPDATE outbox SET audience = 'staff' WHERE kind = 'assigned';
+  DROP INDEX outbox_auto_replies;
+  DROP INDEX outbox_slot;
+  ALTER TABLE outbox DROP COLUMN scheduled_at;
+  CREATE INDEX outbox_auto_replies_to ON outbox(recipient_key, created_at, status) WHERE auto_replied = 1;
+  CREATE INDEX outbox_auto_replies_recent ON outbox(created_at, status, audience) WHERE auto_replied = 1;
+  CREATE INDEX outbox_due_audience ON outbox(status, audience, next_attempt_at);
+  `,
 ];

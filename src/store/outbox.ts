@@ -4,12 +4,18 @@ import type { Db } from './db.js';
 // causes it and delivered later by src/outbox/deliver.ts.
 
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'held';
+/** Who a mail is for: staff mail is delivered first and never waits for a budget of automatic replies. */
+export type OutboxAudience = 'staff' | 'outside';
 
 export interface NewOutboxRow {
   ticketId: number | null;
   journalId: number | null;
   kind: string;
+  /** Exactly one bare mailbox, as written (the caller checked it: see outbox/recipient.ts). */
   toAddr: string;
+  /** toAddr lowercased without its +tag: what the rate limits count. */
+  recipientKey: string;
+  audience: OutboxAudience;
   subject: string;
   messageId: string; // without angle brackets, fixed forever
   inReplyTo: string | null;
@@ -20,11 +26,9 @@ export interface NewOutboxRow {
   status: 'pending' | 'held';
   lastError: string | null;
   createdAt: string;
-  /** When it may first go (later than createdAt when the global rate limit defers it). */
-  dueAt: string;
 }
 
-export interface OutboxRow extends Omit<NewOutboxRow, 'status' | 'dueAt'> {
+export interface OutboxRow extends Omit<NewOutboxRow, 'status'> {
   id: number;
   status: OutboxStatus;
   attempts: number;
@@ -41,6 +45,8 @@ export interface RawRow {
   journal_id: number | null;
   kind: string;
   to_addr: string;
+  recipient_key: string;
+  audience: OutboxAudience;
   subject: string;
   message_id: string;
   in_reply_to: string | null;
@@ -64,6 +70,8 @@ const fromRaw = (r: RawRow): OutboxRow => ({
   journalId: r.journal_id,
   kind: r.kind,
   toAddr: r.to_addr,
+  recipientKey: r.recipient_key,
+  audience: r.audience,
   subject: r.subject,
   messageId: r.message_id,
   inReplyTo: r.in_reply_to,
@@ -87,13 +95,14 @@ const cache = new WeakMap<Db, ReturnType<typeof prepare>>();
 function prepare(db: Db) {
   return {
     insert: db.prepare(
-      `INSERT INTO outbox (ticket_id, journal_id, kind, to_addr, subject, message_id, in_reply_to, refs,
-         headers, text, html, status, next_attempt_at, scheduled_at, last_error, created_at, auto_replied)
-       VALUES (@ticketId, @journalId, @kind, @toAddr, @subject, @messageId, @inReplyTo, @refs,
-         @headers, @text, @html, @status, @dueAt, @dueAt, @lastError, @createdAt, @autoReplied)`,
+      `INSERT INTO outbox (ticket_id, journal_id, kind, to_addr, recipient_key, audience, subject, message_id, in_reply_to, refs,
+         headers, text, html, status, next_attempt_at, last_error, created_at, auto_replied)
+       VALUES (@ticketId, @journalId, @kind, @toAddr, @recipientKey, @audience, @subject, @messageId, @inReplyTo, @refs,
+         @headers, @text, @html, @status, @createdAt, @lastError, @createdAt, @autoReplied)`,
     ),
-    due: db.prepare<[string, number, number], RawRow>(
-      `SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? AND id > ? ORDER BY id LIMIT ?`,
+    // One audience at a time, so the index (status, audience, next_attempt_at) gives the order.
+    due: db.prepare<[OutboxAudience, string, number], RawRow>(
+      `SELECT * FROM outbox WHERE status = 'pending' AND audience = ? AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
     ),
     nextDue: db.prepare<[], { at: string | null }>(`SELECT MIN(next_attempt_at) AS at FROM outbox WHERE status = 'pending'`),
     sent: db.prepare<[string, number]>(
@@ -120,19 +129,15 @@ function prepare(db: Db) {
     ),
     byId: db.prepare<[number], RawRow>(`SELECT * FROM outbox WHERE id = ?`),
     // Counts stop at the limit: only "has the limit been reached" matters, and a burst must
-    // not make every enqueue scan the whole window.
+    // not make every enqueue scan the whole window. Both read only a partial covering index.
     countTo: db.prepare<[string, string, number], { n: number }>(
-      `SELECT COUNT(*) AS n FROM (SELECT 1 FROM outbox WHERE auto_replied = 1 AND to_addr = ? AND created_at >= ?
+      `SELECT COUNT(*) AS n FROM (SELECT 1 FROM outbox WHERE auto_replied = 1 AND recipient_key = ? AND created_at >= ?
          AND status != 'held' ORDER BY created_at LIMIT ?)`,
     ),
-    // The count-th latest slot: at most count-1 mails are due after it. Slots before the
-    // window cannot delay a new mail, so the scan stops there (a burst stays cheap).
-    nthSlot: db.prepare<[string, number], { at: string }>(
-      `SELECT scheduled_at AS at FROM outbox WHERE scheduled_at > ? AND status != 'held'
-         ORDER BY scheduled_at DESC LIMIT 1 OFFSET ?`,
+    countAll: db.prepare<[string, number], { n: number }>(
+      `SELECT COUNT(*) AS n FROM (SELECT 1 FROM outbox WHERE auto_replied = 1 AND created_at >= ?
+         AND status != 'held' AND audience = 'outside' ORDER BY created_at LIMIT ?)`,
     ),
-    // Ids are unique integers, so MAX - MIN + 1 bounds the row count; two rowid look-ups.
-    idSpan: db.prepare<[], { n: number | null }>(`SELECT (SELECT MAX(id) FROM outbox) - (SELECT MIN(id) FROM outbox) + 1 AS n`),
     event: db.prepare(
       `INSERT INTO events (ticket_id, journal_id, at, actor, via, kind, data)
        VALUES (@ticketId, @journalId, @at, @actor, @via, @kind, @data)`,
@@ -156,9 +161,15 @@ export function insertOutbox(db: Db, row: NewOutboxRow): number {
   return Number(info.lastInsertRowid);
 }
 
-/** Pending rows due at `now`, oldest first, after id `afterId` (one pass never repeats a row). */
-export const dueOutbox = (db: Db, now: string, afterId: number, limit: number): OutboxRow[] =>
-  st(db).due.all(now, afterId, limit).map(fromRaw);
+/**
+ * Up to `limit` pending rows due at `now`: staff mail first, then mail to the outside, each
+ * by due time. A thousand queued acknowledgements never stand before an assignment notice.
+ */
+export function dueOutbox(db: Db, now: string, limit: number): OutboxRow[] {
+  const staff = st(db).due.all('staff', now, limit);
+  const outside = staff.length < limit ? st(db).due.all('outside', now, limit - staff.length) : [];
+  return [...staff, ...outside].map(fromRaw);
+}
 
 export const nextDueAt = (db: Db): string | null => st(db).nextDue.get()?.at ?? null;
 
@@ -193,22 +204,12 @@ export const markFailed = (db: Db, id: number, error: string): void => void st(d
 /** Failed or held → pending now, with a fresh set of attempts. False when not retryable. */
 export const releaseOutbox = (db: Db, id: number, now: string): boolean => st(db).release.run(now, id).changes === 1;
 
-/** Automatic replies (not held) to one address since `since`, counted up to `upTo`. */
-export const autoRepliesTo = (db: Db, addr: string, since: string, upTo: number): number => st(db).countTo.get(addr, since, upTo)!.n;
-/**
- * When a new mail may go under "count mails per `minutes`": now, or `minutes` after the
- * count-th latest slot. Slots are handed out in order, so no window of that length ever
- * holds more than count due mails (held ones are not counted).
- */
-export function nextGlobalSlot(db: Db, count: number, minutes: number, now: Date): string {
-  const s = st(db);
-  // Fewer rows than `count` in the whole table: no count-th slot, no scan (a high limit
-  // would make every enqueue walk the whole window).
-  if ((s.idSpan.get()?.n ?? 0) < count) return now.toISOString();
-  const nth = s.nthSlot.get(new Date(now.getTime() - minutes * 60_000).toISOString(), count - 1)?.at;
-  const free = nth ? Date.parse(nth) + minutes * 60_000 : 0;
-  return new Date(Math.max(now.getTime(), free)).toISOString();
-}
+/** Automatic replies (not held) to one recipient key since `since`, counted up to `upTo`. */
+export const autoRepliesTo = (db: Db, recipientKey: string, since: string, upTo: number): number =>
+  st(db).countTo.get(recipientKey, since, upTo)!.n;
+
+/** Automatic replies (not held) to the outside since `since`, counted up to `upTo`. */
+export const autoRepliesSince = (db: Db, since: string, upTo: number): number => st(db).countAll.get(since, upTo)!.n;
 
 export function listOutbox(db: Db, statuses: OutboxStatus[]): OutboxRow[] {
   const marks = statuses.map(() => '?').join(',');

@@ -78,4 +78,79 @@ describe('ticketd outbox', () => {
     expect(ticketd(['outbox', 'retry', '999', '-c', file]).status).toBe(1);
     expect(ticketd(['outbox', 'retry', 'abc', '-c', file]).status).toBe(2);
   });
+
+  /** Two failed acknowledgements, three held ones (one of them to our own support address), one sent notice. */
+  function mixed() {
+    const dir = tempDir();
+    const file = writeConfig(dir, { ...baseConfig(dir), rate_limits: { global: { count: 2, minutes: 10 } } });
+    const config = loadConfig(file);
+    const db = openDb(config.database);
+    const hook = createOutboxHook(config, loadTemplates(config));
+    for (const email of ['a@x.example', 'b@x.example', 'c@x.example', 'd@x.example', 'support+seo@agency.example']) {
+      const t = makeTicket(db, { clientEmail: email, assignee: null, typeId: 'triage' });
+      db.transaction(() => hook(db, { kind: 'ticket-created', ticket: t, message: clientMessage(t) }))();
+    }
+    const [a, b] = listOutbox(db, ['pending']);
+    markFailed(db, a!.id, '550 5.1.1 no such user');
+    markFailed(db, b!.id, '554 5.7.1 rejected');
+    const counts = () => Object.fromEntries(['pending', 'failed', 'held'].map((s) => [s, listOutbox(db, [s as 'pending']).length]));
+    expect(counts()).toEqual({ pending: 0, failed: 2, held: 3 });
+    return { file, db, counts, messageIds: () => listOutbox(db, ['pending', 'failed', 'held']).map((r) => r.messageId).sort() };
+  }
+
+  it('retry --failed and retry --held queue every such mail again with its Message-ID, and say how many', () => {
+    const { file, db, counts, messageIds } = mixed();
+    try {
+      const ids = messageIds();
+      const failed = ticketd(['outbox', 'retry', '--failed', '-c', file]);
+      expect(failed.stderr).toBe('');
+      expect(failed.status).toBe(0);
+      expect(failed.stdout).toBe('2 mail(s) queued again (2 failed)\n');
+      expect(counts()).toEqual({ pending: 2, failed: 0, held: 3 });
+
+      const held = ticketd(['outbox', 'retry', '--held', '-c', file]);
+      expect(held.status).toBe(0);
+      expect(held.stdout).toBe(
+        '2 mail(s) queued again (2 held)\n1 mail(s) to our own support address left as they are: such mail is never sent\n',
+      );
+      expect(counts()).toEqual({ pending: 4, failed: 0, held: 1 });
+      expect(messageIds()).toEqual(ids);
+      expect(db.prepare(`SELECT COUNT(*) AS n FROM events WHERE kind = 'mail_retried'`).get()).toEqual({ n: 4 });
+
+      // Nothing left to retry is not an error.
+      const none = ticketd(['outbox', 'retry', '--failed', '--held', '-c', file]);
+      expect(none.status).toBe(0);
+      expect(none.stdout).toMatch(/^0 mail\(s\) queued again \(0 failed, 0 held\)\n/);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('retry needs exactly one of ID, --failed/--held (exit 2); mail to our own address is refused by ID too', () => {
+    const { file, db } = mixed();
+    try {
+      const neither = ticketd(['outbox', 'retry', '-c', file]);
+      expect(neither.status).toBe(2);
+      expect(neither.stderr).toContain('outbox retry takes an ID, or --failed and/or --held');
+      const [failed] = listOutbox(db, ['failed']);
+      expect(ticketd(['outbox', 'retry', String(failed!.id), '--failed', '-c', file]).status).toBe(2);
+      const own = listOutbox(db, ['held']).find((r) => r.toAddr.startsWith('support+'))!;
+      const r = ticketd(['outbox', 'retry', String(own.id), '-c', file]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain('addressed to our own support address');
+      expect(listOutbox(db, ['failed'])).toHaveLength(2); // nothing changed
+    } finally {
+      db.close();
+    }
+  });
+
+  it('the list shows held mail with why it is held', () => {
+    const { file, db } = mixed();
+    db.close();
+    const text = ticketd(['outbox', '-c', file]);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/^\d+\s+held\s+ack\s+\S+\s+c@x\.example\s+0\s+\S+\s+held back by the global limit: 2 automatic replies in 10 minutes/m);
+    const json = JSON.parse(ticketd(['outbox', '-c', file, '--json']).stdout) as { to: string; audience: string; status: string }[];
+    expect(json.find((m) => m.to === 'c@x.example')).toMatchObject({ status: 'held', audience: 'outside' });
+  });
 });

@@ -7,9 +7,9 @@ import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/schema.js';
 import { createLogger } from '../../src/log.js';
-import { drainOutbox, startOutboxLoop, UnmarkedMailError } from '../../src/outbox/deliver.js';
+import { drainOutbox, LOOP_PASS_MAILS, startOutboxLoop, UnmarkedMailError } from '../../src/outbox/deliver.js';
 import { createOutboxHook } from '../../src/outbox/enqueue.js';
-import { listUndelivered, retryMail } from '../../src/service/outbox.js';
+import { listUndelivered, retryMail, retryMails } from '../../src/service/outbox.js';
 import type { ChangeHook } from '../../src/service/changes.js';
 import { openDb, type Db } from '../../src/store/db.js';
 import { getOutbox, listOutbox } from '../../src/store/outbox.js';
@@ -237,22 +237,103 @@ describe('outbox delivery over SMTP', () => {
     expect(statuses()).toEqual(['sent', 'sent']);
   });
 
-  it('mail deferred by the global limit goes out once its window has passed, not before', async () => {
-    config.rate_limits.global = { count: 2, minutes: 10 };
-    // Written just over 10 minutes ago: two went at once, two were deferred to a second ago,
-    // two to ten minutes from now.
-    const written = Date.now() - 10 * 60_000 - 1000;
-    const earlier = createOutboxHook(config, loadTemplates(config), { now: () => new Date(written) });
-    for (let i = 0; i < 3; i++) {
-      const t = makeTicket(db, { clientEmail: `client${i}@x.example` });
-      db.transaction(() => earlier(db, { kind: 'ticket-created', ticket: t, message: clientMessage(t) }))();
-    }
-    expect(await drainOutbox(config, db, log)).toEqual({ sent: 4, retried: 0, failed: 0 });
-    const waiting = listOutbox(db, ['pending']);
-    expect(waiting.map((r) => r.kind)).toEqual(['ack', 'assigned']);
-    expect(Date.parse(waiting[0]!.nextAttemptAt)).toBe(written + 20 * 60_000);
-    expect(listOutbox(db, ['held'])).toEqual([]);
+  it('a row whose headers would name several recipients reaches exactly one RCPT: its own address', async () => {
+    newTicket();
+    const [ack] = listOutbox(db, ['pending']);
+    db.prepare(`UPDATE outbox SET headers = json_set(headers, '$.Cc', 'eve@victim.example, fay@victim.example') WHERE id = ?`).run(ack!.id);
+    expect(await drainOutbox(config, db, log)).toEqual({ sent: 2, retried: 0, failed: 0 });
+    const got = smtp.received.find((r) => r.messageId === ack!.messageId)!;
+    expect(got.to).toEqual(['dana@bakery.example']);
+    expect(got.envelopeFrom).toBe('support@agency.example');
+    expect(smtp.received.flatMap((r) => r.to).sort()).toEqual(['dana@bakery.example', 'seth@agency.example']);
   });
+
+  it('a row written before the recipient check, addressed to a list, is never handed to SMTP: failed, with why', async () => {
+    newTicket();
+    const [ack] = listOutbox(db, ['pending']);
+    db.prepare(`UPDATE outbox SET to_addr = 'dana@bakery.example, eve@victim.example' WHERE id = ?`).run(ack!.id);
+    expect(await drainOutbox(config, db, log)).toEqual({ sent: 1, retried: 0, failed: 1 });
+    expect(smtp.received.flatMap((r) => r.to)).toEqual(['seth@agency.example']);
+    expect(getOutbox(db, ack!.id)).toMatchObject({ status: 'failed', lastError: 'not sent: the recipient lists 2 addresses' });
+  });
+
+  it('victim+1..8@ share one quota: 5 automatic replies are delivered, the rest held', async () => {
+    for (let i = 1; i <= 8; i++) newTicket(`victim+${i}@else.example`);
+    expect(await drainOutbox(config, db, log)).toEqual({ sent: 13, retried: 0, failed: 0 });
+    const victims = smtp.received.filter((r) => r.to[0]!.endsWith('@else.example'));
+    expect(victims.map((r) => r.to).sort()).toEqual([1, 2, 3, 4, 5].map((i) => [`victim+${i}@else.example`]));
+    expect(smtp.received.filter((r) => r.to[0] === 'seth@agency.example')).toHaveLength(8);
+    expect(listOutbox(db, ['held']).map((r) => r.toAddr)).toEqual([6, 7, 8].map((i) => `victim+${i}@else.example`));
+  });
+
+  it('automatic replies over the global budget are held, notices still go; released by the operator, they go and are not held again', async () => {
+    config.rate_limits.global = { count: 3, minutes: 10 };
+    hook = createOutboxHook(config, loadTemplates(config));
+    for (let i = 0; i < 5; i++) newTicket(`client${i}@x.example`);
+    // Our own support address: held by the loop guard, which no release overrides.
+    newTicket('support+seo@agency.example');
+    expect(await drainOutbox(config, db, log)).toEqual({ sent: 9, retried: 0, failed: 0 });
+    expect(smtp.received.filter((r) => r.to[0] === 'seth@agency.example')).toHaveLength(6);
+    const held = listUndelivered(config);
+    expect(held.map((m) => [m.status, m.to, m.lastError])).toEqual([
+      ['held', 'client3@x.example', 'held back by the global limit: 3 automatic replies in 10 minutes'],
+      ['held', 'client4@x.example', 'held back by the global limit: 3 automatic replies in 10 minutes'],
+      ['held', 'support+seo@agency.example', 'held back: support+seo@agency.example is our own support address (a loop in the making)'],
+    ]);
+    expect(retryMails(config, ['held'])).toEqual({ failed: 0, held: 2, keptOwn: 1 });
+    expect(await drainOutbox(config, db, log)).toEqual({ sent: 2, retried: 0, failed: 0 });
+    expect(smtp.received.map((r) => r.to[0]).filter((a) => a!.startsWith('client')).sort()).toEqual(
+      [0, 1, 2, 3, 4].map((i) => `client${i}@x.example`),
+    );
+    expect(listOutbox(db, ['held']).map((r) => r.toAddr)).toEqual(['support+seo@agency.example']);
+    expect(() => retryMail(config, held[2]!.id)).toThrow(/addressed to our own support address/);
+  });
+
+  /** n acknowledgements to n different clients, pending; no notices (triage queue). */
+  function pendingAcks(n: number): void {
+    db.transaction(() => {
+      for (let i = 0; i < n; i++) {
+        const t = makeTicket(db, { clientEmail: `queued${i}@x.example`, assignee: null, typeId: 'triage' });
+        hook(db, { kind: 'ticket-created', ticket: t, message: clientMessage(t) });
+      }
+    })();
+  }
+
+  it('1,000 queued automatic replies do not delay a new assignment notice: a bounded pass sends it first', async () => {
+    config.rate_limits.global = { count: 5000, minutes: 10 };
+    hook = createOutboxHook(config, loadTemplates(config));
+    pendingAcks(1000);
+    const { t } = newTicket('late@x.example');
+    const notice = listOutbox(db, ['pending']).find((r) => r.kind === 'assigned')!;
+    expect(notice).toMatchObject({ ticketId: t.id, audience: 'staff' });
+    expect(await drainOutbox(config, db, log, { limit: 10 })).toEqual({ sent: 10, retried: 0, failed: 0 });
+    expect(smtp.received).toHaveLength(10);
+    expect(smtp.received.filter((r) => r.messageId === notice.messageId)).toHaveLength(1);
+    // The other nine were the oldest acknowledgements: the newest one still waits.
+    expect(listOutbox(db, ['pending'])).toHaveLength(992);
+  }, 60_000);
+
+  it('the daemon loop: a notice written while 1,000 automatic replies go out waits one pass at most', async () => {
+    config.rate_limits.global = { count: 5000, minutes: 10 };
+    hook = createOutboxHook(config, loadTemplates(config));
+    pendingAcks(1000);
+    const loop = startOutboxLoop(config, db, log, { idleMs: 50 });
+    try {
+      await smtp.waitFor(20);
+      const before = smtp.received.length;
+      newTicket('late@x.example');
+      const notice = listOutbox(db, ['pending']).find((r) => r.kind === 'assigned')!;
+      loop.wake();
+      await smtp.waitFor(1002, 60_000);
+      const position = smtp.received.findIndex((r) => r.messageId === notice.messageId);
+      // Behind it at most the rest of the pass in hand and the mails in flight.
+      expect(position).toBeGreaterThanOrEqual(before);
+      expect(position - before).toBeLessThanOrEqual(LOOP_PASS_MAILS + config.smtp!.pool_size * 2);
+      expect(position).toBeLessThan(900);
+    } finally {
+      await loop.stop();
+    }
+  }, 90_000);
 
   it('the daemon loop delivers mail written after it started, and stops cleanly', async () => {
     const loop = startOutboxLoop(config, db, log, { idleMs: 50 });

@@ -122,36 +122,82 @@ describe('outbox enqueue hook', () => {
     expect(JSON.parse(held[0]!.data)).toMatchObject({ outbox_id: acks[5]!.id, mail: 'ack', to: 'dana@bakery.example' });
   });
 
-  it('defers mail over the global limit to when its window frees, with an event; holds nothing', () => {
+  it('holds automatic replies over the global limit, with an event; staff notices are neither counted nor held', () => {
     const start = Date.parse('2026-11-23T10:00:00.000Z');
     let clock = start;
     const { db, hook } = setup({ rate_limits: { global: { count: 3, minutes: 10 } } }, () => new Date(clock));
     const newTicket = (email: string) => {
       const t = makeTicket(db, { clientEmail: email });
       hook(db, { kind: 'ticket-created', ticket: t, message: clientMessage(t) });
+      return t;
     };
-    for (const email of ['a@x.example', 'b@x.example', 'c@x.example']) newTicket(email);
-    const at = (minutes: number) => new Date(start + minutes * 60_000).toISOString();
-    expect(rows(db).map((r) => `${r.kind}:${r.status}:${r.nextAttemptAt}`)).toEqual([
-      `ack:pending:${at(0)}`, `assigned:pending:${at(0)}`, `ack:pending:${at(0)}`,
-      // The assignment notice waits too, but only until the window frees: no one must release it.
-      `assigned:pending:${at(10)}`, `ack:pending:${at(10)}`, `assigned:pending:${at(10)}`,
+    const tickets = ['a@x.example', 'b@x.example', 'c@x.example', 'd@x.example', 'e@x.example'].map(newTicket);
+    const at = new Date(start).toISOString();
+    expect(rows(db).map((r) => `${r.kind}:${r.audience}:${r.status}:${r.nextAttemptAt}`)).toEqual([
+      `ack:outside:pending:${at}`, `assigned:staff:pending:${at}`,
+      `ack:outside:pending:${at}`, `assigned:staff:pending:${at}`,
+      `ack:outside:pending:${at}`, `assigned:staff:pending:${at}`,
+      // Three acknowledgements fill the window; the notices beside them still go at once.
+      `ack:outside:held:${at}`, `assigned:staff:pending:${at}`,
+      `ack:outside:held:${at}`, `assigned:staff:pending:${at}`,
     ]);
-    expect(rows(db)[3]!.lastError).toBe(`deferred by the global rate limit (3 mails in 10 minutes) until ${at(10)}`);
-    const deferred = events(db);
-    expect(deferred.map((e) => e.kind)).toEqual(['mail_deferred', 'mail_deferred', 'mail_deferred']);
-    expect(JSON.parse(deferred[0]!.data)).toMatchObject({ outbox_id: rows(db)[3]!.id, mail: 'assigned', until: at(10) });
-    // The next window is full as well (three due at 10 minutes): the next mail goes at 20.
-    clock = start + 5 * 60_000;
-    newTicket('d@x.example');
-    expect(rows(db).slice(6).map((r) => r.nextAttemptAt)).toEqual([at(20), at(20)]);
-    // Once every window is past, mail goes at once again.
-    clock = start + 31 * 60_000;
-    newTicket('e@x.example');
-    expect(rows(db).slice(8).map((r) => [r.status, r.nextAttemptAt, r.lastError])).toEqual([
-      ['pending', at(31), null],
-      ['pending', at(31), null],
+    expect(rows(db)[6]!.lastError).toBe('held back by the global limit: 3 automatic replies in 10 minutes');
+    expect(events(db).map((e) => [e.ticketId, e.kind])).toEqual([
+      [tickets[3]!.id, 'mail_held'],
+      [tickets[4]!.id, 'mail_held'],
     ]);
+    // Held mail does not count: once the window has passed, acknowledgements go again.
+    clock = start + 11 * 60_000;
+    newTicket('f@x.example');
+    expect(rows(db).slice(10).map((r) => [r.kind, r.status])).toEqual([
+      ['ack', 'pending'],
+      ['assigned', 'pending'],
+    ]);
+  });
+
+  it('counts a recipient with any +tag and in any case as one: victim+1..8 get 5 automatic replies', () => {
+    const { db, hook } = setup();
+    for (let i = 1; i <= 8; i++) {
+      const t = makeTicket(db, { clientEmail: i === 2 ? 'Victim+2@Else.Example' : `victim+${i}@else.example`, assignee: null, typeId: 'triage' });
+      hook(db, { kind: 'ticket-created', ticket: t, message: clientMessage(t) });
+    }
+    const acks = rows(db);
+    expect(acks.map((r) => r.status)).toEqual(['pending', 'pending', 'pending', 'pending', 'pending', 'held', 'held', 'held']);
+    // Written as addressed; counted by the normalised address.
+    expect(acks[1]).toMatchObject({ toAddr: 'Victim+2@Else.Example', recipientKey: 'victim@else.example' });
+    expect(acks[5]!.lastError).toBe('held back by rate limit: 5 automatic replies to victim@else.example in 60 minutes');
+  });
+
+  const refused: [string, string][] = [
+    ['several addresses', 'dana@bakery.example, eve@victim.example, fay@victim.example'],
+    ['a group', 'friends: dana@bakery.example, eve@victim.example;'],
+    ['an empty group', 'undisclosed-recipients:;'],
+    ['a display name', '"Bob, your account is locked" <bob@victim.example>'],
+    ['a line break', 'dana@bakery.example\r\nBcc: eve@victim.example'],
+    ['a space', 'dana @bakery.example'],
+    ['no domain', 'dana@'],
+  ];
+  it.each(refused)('a recipient with %s gets no row, an event says why, and the rest of the change is written', (_, to) => {
+    const { db, hook } = setup();
+    const t = makeTicket(db, { clientEmail: to });
+    db.transaction(() => hook(db, { kind: 'ticket-created', ticket: t, message: clientMessage(t) }))();
+    expect(rows(db).map((r) => [r.kind, r.toAddr])).toEqual([['assigned', 'seth@agency.example']]);
+    const [ev, ...more] = events(db);
+    expect(more).toEqual([]);
+    expect(ev).toMatchObject({ ticketId: t.id, kind: 'mail_refused' });
+    expect(JSON.parse(ev!.data)).toMatchObject({ mail: 'ack', to, reason: expect.stringMatching(/^not written: the recipient /) });
+  });
+
+  it('the refusal event names a list of 2,000 addresses without storing all of it', () => {
+    const { db, hook } = setup();
+    const to = Array.from({ length: 2000 }, (_, i) => `v${i}@victim.example`).join(', ');
+    const sender = { kind: 'unknown' as const, email: to, name: '' };
+    const m = { id: 0, journalId: null, messageId: 'q@victim.example', references: [], subject: 'Hi', authorKind: 'client' as const, authorEmail: to, authorName: null, visibleText: 'hi' };
+    hook(db, { kind: 'sender-refused', sender, message: m, reason: 'unknown sender' });
+    expect(rows(db)).toEqual([]);
+    const data = JSON.parse(events(db)[0]!.data) as { to: string; reason: string };
+    expect(data.reason).toBe('not written: the recipient lists 2000 addresses');
+    expect(data.to.length).toBeLessThanOrEqual(201);
   });
 
   it('never sends to our own support address: such a mail is held with an event', () => {

@@ -30,8 +30,8 @@ function seedTicket(prefix: string, subject: string, clientEmail: string, inboun
 
 function seedOutbox(ticketId: number | null, toAddr: string, messageId: string): void {
   insertOutbox(db, {
-    ticketId, journalId: null, kind: ticketId ? 'ack' : 'status', toAddr, subject: 's', messageId, inReplyTo: null, refs: [],
-    headers: {}, text: 't', html: null, status: 'pending', lastError: null, createdAt: at, dueAt: at,
+    ticketId, journalId: null, kind: ticketId ? 'ack' : 'status', toAddr, recipientKey: toAddr, audience: 'outside', subject: 's', messageId, inReplyTo: null, refs: [],
+    headers: {}, text: 't', html: null, status: 'pending', lastError: null, createdAt: at,
   });
 }
 
