@@ -29,7 +29,8 @@ describe('ticketd check-config and templates', () => {
   it('the shipped templates pass when templates_dir is not set', () => {
     const dir = tempDir();
     const r = ticketd(['check-config', '-c', writeConfig(dir, baseConfig(dir))]);
-    expect(r.stderr).toBe('');
+    // No problem with the templates; only the warnings every valid config may carry.
+    expect(r.stderr.split('\n').filter((l) => l && !l.startsWith('warning: '))).toEqual([]);
     expect(r.status).toBe(0);
   });
 });

@@ -33,7 +33,7 @@ const TRUSTED = { mail_auth: { trusted_authserv_ids: [OURS] } };
 function setup(prefix: string, extra: Record<string, unknown> = {}): { user: string; config: Config } {
   const { user, dir } = freshUser(prefix);
   const config = configFor(dir, user, dovecot, {
-    smtp: { host: '127.0.0.1', port: smtp.port, from: 'Agency support <support@agency.example>', retry_seconds: [0] },
+    smtp: { host: '127.0.0.1', port: smtp.port, from: 'Agency support <support@agency.example>', retry_seconds: [0], allow_plaintext: true },
     // Room for every mail of these tests: the limits have tests of their own.
     rate_limits: { global: { count: 1000, minutes: 10 }, per_recipient: { count: 100, minutes: 60 } },
     ...extra,
