@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { listUndelivered, retryMail } from '../service/outbox.js';
-import { action, configFrom, configOption, jsonOption, printJson, type Command } from './common.js';
+import { action, configFrom, configOption, jsonOption, print, printJson, type Command } from './common.js';
 import { age, oneLine, table } from './format.js';
 
 const mailId = (v: string): number => {
@@ -18,7 +18,7 @@ export function registerOutbox(program: Command): void {
       action((opts: { config?: string; json?: boolean }) => {
         const items = listUndelivered(configFrom(opts));
         if (opts.json) return printJson(items);
-        if (!items.length) return void process.stdout.write('outbox empty: every mail delivered\n');
+        if (!items.length) return void print('outbox empty: every mail delivered\n');
         const rows = items.map((m) => [
           String(m.id),
           m.status,
@@ -29,7 +29,7 @@ export function registerOutbox(program: Command): void {
           age(m.createdAt),
           oneLine(m.status === 'pending' ? m.subject : `${m.lastError ?? ''}`, 70),
         ]);
-        process.stdout.write(`${table(['ID', 'STATUS', 'KIND', 'TICKET', 'TO', 'TRIES', 'AGE', 'SUBJECT / REASON'], rows)}\n`);
+        print(`${table(['ID', 'STATUS', 'KIND', 'TICKET', 'TO', 'TRIES', 'AGE', 'SUBJECT / REASON'], rows)}\n`);
       }),
     );
   outbox
@@ -40,7 +40,7 @@ export function registerOutbox(program: Command): void {
     .action(
       action((id: number, opts: { config?: string }) => {
         const m = retryMail(configFrom({ config: opts.config ?? outbox.opts<{ config?: string }>().config }), id);
-        process.stdout.write(`outbox #${m.id} to ${m.to} queued again: ${m.subject}\n`);
+        print(`outbox #${m.id} to ${m.to} queued again: ${m.subject}\n`);
       }),
     );
 }
