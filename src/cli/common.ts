@@ -3,6 +3,7 @@ import { loadConfig, resolveConfigPath } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { ConfigError, TicketdError } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
+import { cleanText, escapeForTerminal } from '../mail/clean-text.js';
 
 export const configOption = ['-c, --config <file>', 'config file (default $TICKETD_CONFIG, then ./ticketd.yaml)'] as const;
 export const jsonOption = ['--json', 'print JSON instead of text'] as const;
@@ -24,8 +25,16 @@ export function loggerFor(config: Config): Logger {
   return createLogger(process.env.TICKETD_LOG_LEVEL ?? config.log_level);
 }
 
+// Stored names, subjects and bodies came from strangers, and rows stored before parse cleaned
+// them may still hold ESC, BEL or bidi controls: every printer goes through these two.
+
+/** Text for a terminal: of the control characters only line feeds and tabs are printed. */
+export function print(text: string): void {
+  process.stdout.write(cleanText(text));
+}
+
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  process.stdout.write(`${escapeForTerminal(JSON.stringify(value, null, 2))}\n`);
 }
 
 /**
@@ -38,7 +47,7 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | 
       await fn(...args);
     } catch (err) {
       const bad = err instanceof ConfigError || (err instanceof TicketdError && err.code === 'USAGE');
-      process.stderr.write(`ticketd: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(cleanText(`ticketd: ${err instanceof Error ? err.message : String(err)}\n`));
       if (process.env.TICKETD_DEBUG) console.error(err);
       process.exitCode = bad ? 2 : 1;
     }

@@ -1,5 +1,5 @@
 import { explainFile, type Explanation, type Plan } from '../service/explain.js';
-import { action, configFrom, configOption, jsonOption, printJson, type Command } from './common.js';
+import { action, configFrom, configOption, jsonOption, print, printJson, type Command } from './common.js';
 import { table } from './format.js';
 
 export function registerExplain(program: Command): void {
@@ -14,7 +14,7 @@ export function registerExplain(program: Command): void {
         const config = configFrom(opts);
         const result = await explainFile(config, file);
         if (opts.json) return printJson(result);
-        process.stdout.write(render(result));
+        print(render(result));
       }),
     );
 }

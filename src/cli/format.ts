@@ -1,8 +1,10 @@
+import { cleanLine } from '../mail/clean-text.js';
+
 // Plain-text presentation shared by the read commands; the data comes from src/service.
 
-/** Columns padded to the widest cell; the last column is never padded. */
+/** Columns padded to the widest cell (each cleaned to one line first); the last column is never padded. */
 export function table(header: string[], rows: string[][]): string {
-  const all = [header, ...rows];
+  const all = [header, ...rows].map((r) => r.map((cell) => cleanLine(cell)));
   const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
   return all
     .map((r) =>
@@ -34,8 +36,7 @@ export function statusCell(status: string, clientWrote: boolean): string {
 
 /** Cut to `max` characters on one line. */
 export function oneLine(text: string | null | undefined, max = 60): string {
-  const flat = (text ?? '').replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  return cleanLine(text ?? '', max);
 }
 
 export function indent(text: string, by = '    '): string {

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { journalOutcomes, readJournal, type JournalOutcome } from '../service/read-journal.js';
-import { action, configFrom, configOption, jsonOption, printJson, type Command } from './common.js';
+import { action, configFrom, configOption, jsonOption, print, printJson, type Command } from './common.js';
 import { oneLine, table } from './format.js';
 
 interface JournalOpts {
@@ -29,7 +29,7 @@ export function registerJournal(program: Command): void {
         const config = configFrom(opts);
         const rows = readJournal(config, { outcome: opts.outcome, limit: opts.limit });
         if (opts.json) return printJson(rows);
-        if (!rows.length) return void process.stdout.write('no journal entries\n');
+        if (!rows.length) return void print('no journal entries\n');
         const lines = rows.map((r) => [
           String(r.id),
           r.fetchedAt,
@@ -39,7 +39,7 @@ export function registerJournal(program: Command): void {
           oneLine(r.subject, 40),
           oneLine(r.reason, 60),
         ]);
-        process.stdout.write(`${table(['ID', 'FETCHED', 'OUTCOME', 'TICKET', 'FROM', 'SUBJECT', 'REASON'], lines)}\n`);
+        print(`${table(['ID', 'FETCHED', 'OUTCOME', 'TICKET', 'FROM', 'SUBJECT', 'REASON'], lines)}\n`);
       }),
     );
 }

@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import { findTickets, type TicketFilter } from '../service/find-tickets.js';
-import { action, configFrom, configOption, jsonOption, printJson, type Command } from './common.js';
+import { action, configFrom, configOption, jsonOption, print, printJson, type Command } from './common.js';
 import { age, oneLine, statusCell, table } from './format.js';
 
 interface ListOpts {
@@ -32,7 +32,7 @@ export function registerList(program: Command): void {
           client: opts.client,
         });
         if (opts.json) return printJson(tickets);
-        if (!tickets.length) return void process.stdout.write('no tickets\n');
+        if (!tickets.length) return void print('no tickets\n');
         const rows = tickets.map((t) => [
           t.key,
           statusCell(t.status, t.clientWrote),
@@ -42,7 +42,7 @@ export function registerList(program: Command): void {
           age(t.createdAt),
           oneLine(t.subject),
         ]);
-        process.stdout.write(`${table(['KEY', 'STATUS', 'TYPE', 'ASSIGNEE', 'CLIENT', 'AGE', 'SUBJECT'], rows)}\n`);
+        print(`${table(['KEY', 'STATUS', 'TYPE', 'ASSIGNEE', 'CLIENT', 'AGE', 'SUBJECT'], rows)}\n`);
       }),
     );
 }

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { TicketdError } from '../errors.js';
 import { listUndelivered, retryMail, retryMails } from '../service/outbox.js';
-import { action, configFrom, configOption, jsonOption, printJson, type Command } from './common.js';
+import { action, configFrom, configOption, jsonOption, print, printJson, type Command } from './common.js';
 import { age, oneLine, table } from './format.js';
 
 const mailId = (v: string): number => {
@@ -19,7 +19,7 @@ export function registerOutbox(program: Command): void {
       action((opts: { config?: string; json?: boolean }) => {
         const items = listUndelivered(configFrom(opts));
         if (opts.json) return printJson(items);
-        if (!items.length) return void process.stdout.write('outbox empty: every mail delivered\n');
+        if (!items.length) return void print('outbox empty: every mail delivered\n');
         const rows = items.map((m) => [
           String(m.id),
           m.status,
@@ -30,7 +30,7 @@ export function registerOutbox(program: Command): void {
           age(m.createdAt),
           oneLine(m.status === 'pending' ? m.subject : `${m.lastError ?? ''}`, 70),
         ]);
-        process.stdout.write(`${table(['ID', 'STATUS', 'KIND', 'TICKET', 'TO', 'TRIES', 'AGE', 'SUBJECT / REASON'], rows)}\n`);
+        print(`${table(['ID', 'STATUS', 'KIND', 'TICKET', 'TO', 'TRIES', 'AGE', 'SUBJECT / REASON'], rows)}\n`);
       }),
     );
   outbox
@@ -48,12 +48,12 @@ export function registerOutbox(program: Command): void {
         const config = configFrom({ config: opts.config ?? outbox.opts<{ config?: string }>().config });
         if (id !== undefined) {
           const m = retryMail(config, id);
-          return void process.stdout.write(`outbox #${m.id} to ${m.to} queued again: ${m.subject}\n`);
+          return void print(`outbox #${m.id} to ${m.to} queued again: ${m.subject}\n`);
         }
         const r = retryMails(config, statuses);
         const parts = statuses.map((s) => `${r[s]} ${s}`).join(', ');
-        process.stdout.write(`${r.failed + r.held} mail(s) queued again (${parts})\n`);
-        if (r.keptOwn) process.stdout.write(`${r.keptOwn} mail(s) to our own support address left as they are: such mail is never sent\n`);
+        print(`${r.failed + r.held} mail(s) queued again (${parts})\n`);
+        if (r.keptOwn) print(`${r.keptOwn} mail(s) to our own support address left as they are: such mail is never sent\n`);
       }),
     );
 }

@@ -1,6 +1,6 @@
 import { reprocess, type ReprocessTarget } from '../service/reprocess.js';
 import { TicketdError } from '../errors.js';
-import { action, configFrom, configOption, jsonOption, loggerFor, printJson, type Command } from './common.js';
+import { action, configFrom, configOption, jsonOption, loggerFor, print, printJson, type Command } from './common.js';
 
 interface ReprocessOpts {
   config?: string;
@@ -31,10 +31,10 @@ export function registerReprocess(program: Command): void {
         // Still failing after the replay is a failure of the command too.
         if (results.some((r) => r.after === 'failed')) process.exitCode = 1;
         if (opts.json) return printJson(results);
-        if (!results.length) return void process.stdout.write('nothing to reprocess\n');
+        if (!results.length) return void print('nothing to reprocess\n');
         for (const r of results) {
           const what = [r.after, r.ticketKey, r.reason ? `(${r.reason})` : ''].filter(Boolean).join(' ');
-          process.stdout.write(`#${r.journalId} ${r.before ?? 'pending'} → ${what}\n`);
+          print(`#${r.journalId} ${r.before ?? 'pending'} → ${what}\n`);
         }
       }),
     );

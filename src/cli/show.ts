@@ -1,5 +1,5 @@
 import { showTicket, type TicketDetail } from '../service/show-ticket.js';
-import { action, configFrom, configOption, jsonOption, printJson, type Command } from './common.js';
+import { action, configFrom, configOption, jsonOption, print, printJson, type Command } from './common.js';
 import { indent, statusCell, table } from './format.js';
 
 interface ShowOpts {
@@ -21,7 +21,7 @@ export function registerShow(program: Command): void {
         const config = configFrom(opts);
         const detail = showTicket(config, key);
         if (opts.json) return printJson(detail);
-        process.stdout.write(render(detail, Boolean(opts.full)));
+        print(render(detail, Boolean(opts.full)));
       }),
     );
 }

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { compileRulePattern } from './rule-regex.js';
 
 // The one source of the config type. Rule operators and fields are closed sets so that a
 // typo fails at start-up with its path instead of silently never matching.
@@ -26,9 +27,9 @@ const condition = z
   .superRefine((c, ctx) => {
     if (c.op !== 'matches') return;
     try {
-      new RegExp(c.value, 'i');
+      compileRulePattern(c.value);
     } catch (err) {
-      ctx.addIssue({ code: 'custom', path: ['value'], message: `invalid regex: ${(err as Error).message}` });
+      ctx.addIssue({ code: 'custom', path: ['value'], message: (err as Error).message });
     }
   });
 

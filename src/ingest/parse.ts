@@ -1,5 +1,6 @@
 import { simpleParser, type AddressObject, type EmailAddress, type ParsedMail as MpMail, type SimpleParserOptions } from 'mailparser';
 import { TicketdError, errorMessage } from '../errors.js';
+import { capReferences, cleanName, cleanSubject, cleanText } from '../mail/clean-text.js';
 import type { Address, AttachmentInfo, Mail } from '../router/types.js';
 import { charsetDecoderClass, decodeUnknown, unknownCharsets } from './charset.js';
 import { safeFilename } from './filename.js';
@@ -42,7 +43,7 @@ function addresses(obj: AddressObject | AddressObject[] | undefined): Address[] 
   const walk = (list: EmailAddress[]) => {
     for (const a of list) {
       if (a.group) walk(a.group); // "Team: a@x, b@y;" counts as its members
-      else if (a.address) out.push({ address: a.address.toLowerCase(), name: a.name ?? '' });
+      else if (a.address) out.push({ address: a.address.toLowerCase(), name: cleanName(a.name ?? '') });
     }
   };
   for (const o of ([] as AddressObject[]).concat(obj ?? [])) walk(o.value);
@@ -170,13 +171,16 @@ export async function parseMail(raw: Buffer, opts: { attachmentMaxBytes: number 
   const recipients = [
     ...new Set([...to, ...cc].map((a) => a.address).concat(rawAddresses(headers['delivered-to']), rawAddresses(headers['x-original-to']))),
   ];
+  // What we store, print and quote in our own mail carries no control or bidi characters.
+  text = cleanText(text);
   const { infos, parts } = attachmentsOf(parsed, opts.attachmentMaxBytes);
   const date = parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date.toISOString() : null;
   const mail: Mail = {
     messageId: ids(parsed.messageId)[0] ?? null,
-    inReplyTo: ids(parsed.inReplyTo),
-    references: ids(parsed.references),
-    subject: subjectOf(parsed.subject, headers['subject']?.[0]).replace(/\s+/g, ' ').trim(),
+    // 5,000 References ids would make every answer's References header 90 KB.
+    inReplyTo: capReferences(ids(parsed.inReplyTo)),
+    references: capReferences(ids(parsed.references)),
+    subject: cleanSubject(subjectOf(parsed.subject, headers['subject']?.[0])),
     from,
     replyTo: addresses(parsed.replyTo),
     to,

@@ -4,6 +4,7 @@ import type { ChangeHook, MessageSnapshot, TicketChange, TicketSnapshot } from '
 import type { Db } from '../store/db.js';
 import { openTicketsOf, ticketDetails } from '../store/client-tickets.js';
 import { autoRepliesSince, autoRepliesTo, insertOutbox, recordOutboxEvent } from '../store/outbox.js';
+import { capReferences, cleanName, cleanSubject } from '../mail/clean-text.js';
 import { ageWords, linkFreeSummary, statusWord } from '../templates/format.js';
 import { brandOf, type Templates } from '../templates/load.js';
 import type { MailData, MailKind } from '../templates/mail-data.js';
@@ -21,9 +22,13 @@ interface Thread {
   refs: string[];
 }
 
-/** Reply to a message: In-Reply-To it, References = its References + it. */
+/** Reply to a message: In-Reply-To it, References = its References + it (capped: rows stored before parse capped them). */
 const replyTo = (m: MessageSnapshot): Thread =>
-  m.messageId ? { inReplyTo: m.messageId, refs: [...m.references.filter((r) => r !== m.messageId), m.messageId] } : { inReplyTo: null, refs: [] };
+  m.messageId ? { inReplyTo: m.messageId, refs: capReferences([...m.references.filter((r) => r !== m.messageId), m.messageId]) } : { inReplyTo: null, refs: [] };
+
+// Names and subjects are cleaned at parse; again here for rows stored before that. A name we
+// would not print (line breaks, links, too long) gives a neutral greeting.
+const greetingName = (name: string | null | undefined): string | null => cleanName(name ?? '') || null;
 
 /** Later mails on a ticket thread onto its conversation. */
 const onTicket = (t: TicketSnapshot): Thread =>
@@ -130,8 +135,8 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
           enqueue(db, 'ack', t.clientEmail, {
             brand,
             key: t.key,
-            subject: t.subject,
-            clientName: t.clientName || null,
+            subject: cleanSubject(t.subject),
+            clientName: greetingName(t.clientName),
             typeLabel: type?.label ?? t.typeId,
             turnaround: type?.turnaround ?? '2 business days',
           }, fromClient ? replyTo(m) : onTicket(t), refs);
@@ -142,9 +147,9 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
           enqueue(db, 'assigned', assignee.email, {
             brand,
             key: t.key,
-            subject: t.subject,
+            subject: cleanSubject(t.subject),
             assigneeName: assignee.name,
-            clientName: t.clientName || null,
+            clientName: greetingName(t.clientName),
             clientEmail: t.clientEmail ?? m.authorEmail ?? '',
             organisation: details?.organisation ?? null,
             typeLabel: type?.label ?? t.typeId,
@@ -159,7 +164,7 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
       case 'status-changed': {
         const t = change.ticket;
         if (change.to !== 'closed' || change.from === 'closed' || !t.clientEmail) return;
-        enqueue(db, 'closed', t.clientEmail, { brand, key: t.key, subject: t.subject, clientName: t.clientName || null }, onTicket(t), {
+        enqueue(db, 'closed', t.clientEmail, { brand, key: t.key, subject: cleanSubject(t.subject), clientName: greetingName(t.clientName) }, onTicket(t), {
           ticketId: t.id,
           journalId: null,
         });
@@ -171,11 +176,11 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
         const at = now();
         const tickets = openTicketsOf(db, sender.email).map((t) => ({
           key: t.key,
-          subject: t.subject,
+          subject: cleanSubject(t.subject),
           status: statusWord(t.status),
           age: ageWords(t.createdAt, at),
         }));
-        enqueue(db, 'status', sender.email, { brand, clientName: sender.name || null, count: tickets.length, tickets }, replyTo(m), {
+        enqueue(db, 'status', sender.email, { brand, clientName: greetingName(sender.name), count: tickets.length, tickets }, replyTo(m), {
           ticketId: null,
           journalId: m.journalId,
         });
@@ -183,8 +188,10 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
       }
       case 'sender-refused': {
         if (change.noAutoAnswer) return;
+        // A stranger's subject and name are never repeated: the answer goes to an address
+        // we cannot vouch for, so it must carry nothing its sender chose (backscatter).
         const { sender, message: m } = change;
-        enqueue(db, 'unknown_sender', sender.email, { brand, name: sender.name || null, subject: m.subject }, replyTo(m), {
+        enqueue(db, 'unknown_sender', sender.email, { brand }, replyTo(m), {
           ticketId: null,
           journalId: m.journalId,
         });

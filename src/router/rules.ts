@@ -1,3 +1,4 @@
+import { compileRulePattern, type RulePattern } from '../config/rule-regex.js';
 import type { Rule, RuleCondition } from '../config/schema.js';
 import { domainOf, headerValues, inDomain } from './mail-fields.js';
 import type { Mail } from './types.js';
@@ -5,9 +6,9 @@ import type { Mail } from './types.js';
 // Pure rule matching. A rule matches when every condition in its `match` list holds; a
 // condition holds when any value of its field passes the operator. All comparisons ignore case.
 
-// Rule patterns are trusted config, but the text they run on is not: a pattern that is fine
-// on a normal mail can backtrack for minutes on a hostile 20 MB body. Rules therefore see only
-// the first 100 KB of any value (body, subject, header), which is where a request says what it is.
+// Patterns run on RE2 (linear time, see config/rule-regex.ts), but the text they run on is
+// hostile: linear in a 20 MB body is still 20 MB per rule. Rules therefore see only the first
+// 100 KB of any value (body, subject, header), which is where a request says what it is.
 export const RULE_VALUE_MAX = 100 * 1024;
 
 /** The values a field offers to a condition, each cut to RULE_VALUE_MAX characters. */
@@ -27,10 +28,10 @@ function allFieldValues(mail: Readonly<Mail>, field: string): string[] {
 }
 
 // Config is validated at load, so a pattern always compiles; cache it per pattern string.
-const regexCache = new Map<string, RegExp>();
-function regex(pattern: string): RegExp {
+const regexCache = new Map<string, RulePattern>();
+function regex(pattern: string): RulePattern {
   let re = regexCache.get(pattern);
-  if (!re) regexCache.set(pattern, (re = new RegExp(pattern, 'i')));
+  if (!re) regexCache.set(pattern, (re = compileRulePattern(pattern)));
   return re;
 }
 

@@ -1,3 +1,5 @@
+import { cleanText } from '../mail/clean-text.js';
+
 // Small pure helpers that turn stored values into words a client reads.
 
 const statusWords: Record<string, string> = {
@@ -24,7 +26,7 @@ export function ageWords(fromIso: string, now: Date): string {
  * link into a specialist's inbox), whitespace tidied, cut at a word boundary.
  */
 export function linkFreeSummary(text: string, maxChars = 600): string {
-  const cleaned = text
+  const cleaned = cleanText(text)
     .replace(/\b(?:https?:\/\/|www\.)[^\s<>"')\]]+/gi, '[link removed]')
     .replace(/[ \t]+/g, ' ')
     .replace(/\n{3,}/g, '\n\n')

@@ -58,10 +58,8 @@ export interface StatusData extends Base {
   tickets: StatusLine[];
 }
 
-export interface UnknownSenderData extends Base {
-  name: string | null;
-  subject: string;
-}
+/** Nothing of the stranger's own mail: the answer may reach someone whose address was forged. */
+export type UnknownSenderData = Base;
 
 export interface MailData {
   ack: AckData;

@@ -40,10 +40,6 @@ export function sampleData(brand: Brand): MailData {
         { key: 'BIL-1050', subject: 'Invoice for March', status: 'new', age: '2 hours' },
       ],
     },
-    unknown_sender: {
-      brand,
-      name: 'Sam Stranger',
-      subject: 'Quick question',
-    },
+    unknown_sender: { brand },
   };
 }

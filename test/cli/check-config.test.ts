@@ -66,6 +66,20 @@ describe('ticketd check-config', () => {
     expect(out.problems).toEqual(['triage_type: unknown request type "nope"']);
   });
 
+  it('a rule pattern RE2 cannot run (backreference, lookaround) is a config error at its rule path, exit 2', () => {
+    const dir = tempDir();
+    const c = baseConfig(dir);
+    (c.rules as unknown[]).push(
+      { name: 'twice', match: [{ field: 'subject', op: 'matches', value: '\\b(\\w+) \\1\\b' }], set: { type: 'seo' } },
+      { name: 'not a reply', match: [{ field: 'to', op: 'contains', value: 'support' }, { field: 'subject', op: 'matches', value: '^(?!re:)' }], set: { type: 'seo' } },
+    );
+    const r = ticketd(['check-config', '-c', writeConfig(dir, c)]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/rules\.2\.match\.0\.value: invalid regex \(RE2 syntax, linear time: no backreferences or lookaround\): invalid escape sequence: `\\1`/);
+    expect(r.stderr).toMatch(/rules\.3\.match\.1\.value: invalid regex \(RE2 syntax, .*`\(\?!`/);
+    expect(r.stdout).toBe('');
+  });
+
   it('a missing config file is one clear problem, exit 2', () => {
     const dir = tempDir();
     const r = ticketd(['check-config', '-c', path.join(dir, 'absent.yaml')]);

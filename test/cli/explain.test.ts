@@ -1,9 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seedStore } from './seed.js';
-import { baseConfig, buildOnce, tempDir, ticketd, writeConfig } from './support.js';
+import { baseConfig, buildOnce, cliPath, repoRoot, tempDir, ticketd, writeConfig } from './support.js';
 
 beforeAll(buildOnce, 180_000);
 
@@ -151,5 +152,42 @@ describe('ticketd pipeline', () => {
     expect(names.at(-1)).toBe('default-to-triage');
     expect(names).toContain('match-thread');
     expect(names.indexOf('match-thread')).toBeLessThan(names.indexOf('apply-rules'));
+  });
+});
+
+describe('ticketd explain with a hostile rule pattern', () => {
+  // `(\w+\s?)+:` backtracks exponentially in JavaScript's RegExp: the 40-character subject
+  // took minutes, the 100 KB body forever, with the daemon's thread frozen meanwhile. On RE2
+  // both are decided; the child's kill timeout only makes a regression fail crisply.
+  const explainWithin = (file: string, config: string) =>
+    spawnSync(process.execPath, [cliPath, 'explain', '--json', file, '-c', config], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env: { ...process.env, TICKETD_CONFIG: '', TICKETD_LOG_LEVEL: 'silent' },
+      timeout: 45_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+  const mailWith = (field: 'subject' | 'body', text: string) =>
+    field === 'subject'
+      ? eml(`From: Alice <alice@acme.example>\nTo: support@agency.example\nSubject: ${text}\nMessage-ID: <hostile@acme.example>`)
+      : eml(`From: Alice <alice@acme.example>\nTo: support@agency.example\nSubject: Hello\nMessage-ID: <hostile@acme.example>`, `${text}\n`);
+
+  it.each([
+    ['subject', 'a 40-character subject', 'Invoice 2024112300417 reminder refundable'.slice(0, 40)],
+    ['body', 'a 100 KB body', 'word '.repeat(20_480).trim()],
+  ] as const)('decides on the %s, %s, without the rule; with a colon, by it', (field, _what, text) => {
+    const dir = tempDir();
+    const c = baseConfig(dir);
+    c.rules = [{ name: 'label line', match: [{ field, op: 'matches', value: '(\\w+\\s?)+:' }], set: { type: 'seo' } }];
+    const config = writeConfig(dir, c);
+    for (const [value, type] of [
+      [text, 'triage'],
+      [`${text}:`, 'seo'],
+    ] as const) {
+      const r = explainWithin(write(dir, 'hostile.eml', mailWith(field, value)), config);
+      expect(r.error?.message ?? null).toBe(null);
+      expect(r.status).toBe(0);
+      expect((JSON.parse(r.stdout) as { plan: { typeId: string } }).plan.typeId).toBe(type);
+    }
   });
 });

@@ -123,6 +123,43 @@ describe('parseMail: hostile headers', () => {
   });
 });
 
+describe('parseMail: hostile text is cleaned before anything stores or prints it', () => {
+  it('drops ESC, BEL and bidi overrides from the subject, raw or in an encoded word', async () => {
+    const { mail } = await parse(
+      `From: a@x.example\nTo: support@agency.example\nMessage-ID: <esc@x>\nSubject: Invoice \u001b[2J\u0007=?utf-8?q?overdue_=1B]0;owned=07_=E2=80=AEfdp.exe?=\n\nHello\n`,
+    );
+    expect(mail.subject).toBe('Invoice [2J overdue ]0;owned fdp.exe');
+  });
+
+  it('caps the subject at 250 characters', async () => {
+    const { mail } = await parse(`From: a@x.example\nTo: support@agency.example\nMessage-ID: <long@x>\nSubject: ${'help '.repeat(2000)}\n\nHello\n`);
+    expect(mail.subject).toHaveLength(250);
+    expect(mail.subject.endsWith('…')).toBe(true);
+  });
+
+  it('drops a display name that reads like a message, keeping the address', async () => {
+    const name = '=?utf-8?q?Bob,=0A=0AYour_account_is_locked,_verify_at_http=3A//bank.example.net/?=';
+    const { mail } = await parse(`From: ${name} <bob@x.example>\nReply-To: =?utf-8?q?Eve=1B[8m?= <eve@x.example>\nTo: support@agency.example\nMessage-ID: <name@x>\nSubject: hi\n\nHello\n`);
+    expect(mail.from).toEqual({ address: 'bob@x.example', name: '' });
+    expect(mail.replyTo).toEqual([{ address: 'eve@x.example', name: 'Eve [8m' }]);
+  });
+
+  it('keeps only line feeds and tabs of the controls in the body', async () => {
+    const { mail } = await parse(`From: a@x.example\nTo: support@agency.example\nMessage-ID: <body@x>\nSubject: hi\n\nHello\u001b[31m red\u0007\n\tindented \u202etxt.exe\n`);
+    expect(mail.text).toBe('Hello[31m red\n\tindented txt.exe\n');
+    expect(mail.visibleText).toBe('Hello[31m red\n\tindented txt.exe');
+  });
+
+  it('keeps the first and the last 19 of 5,000 References ids', async () => {
+    const refs = Array.from({ length: 5000 }, (_, i) => `<ref${i}@thread.example>`).join('\n ');
+    const { mail } = await parse(`From: a@x.example\nTo: support@agency.example\nMessage-ID: <refs@x>\nReferences: ${refs}\nSubject: hi\n\nHello\n`);
+    expect(mail.references).toHaveLength(20);
+    expect(mail.references[0]).toBe('ref0@thread.example');
+    expect(mail.references.at(-1)).toBe('ref4999@thread.example');
+    expect(mail.references[1]).toBe('ref4981@thread.example');
+  });
+});
+
 describe('parseMail: bodies', () => {
   it('derives text from HTML when there is no text part', async () => {
     const { mail } = await parse(`From: a@x.example

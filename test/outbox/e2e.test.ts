@@ -208,7 +208,7 @@ describe('replies through Dovecot and SMTP', () => {
     expect(tickets(config).map((t) => t.client_email)).toEqual(['dana@bakery.example']);
     const answer = to('sam@else.example');
     expect(answer).toHaveLength(1);
-    expect(answer[0]!.subject).toBe('Re: Prices?');
+    expect(answer[0]!.subject).toBe(`Your message to ${config.public_name}`);
     expect(answer[0]!.inReplyTo).toBe(stranger.messageId);
     expect(answer[0]!.text).toContain('could not match your email address');
   });

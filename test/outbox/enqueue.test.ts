@@ -95,14 +95,33 @@ describe('outbox enqueue hook', () => {
     expect(status!.text).not.toContain('Someone else');
   });
 
-  it('a refused unknown sender gets the unknown-sender answer', () => {
+  it('a refused unknown sender gets the unknown-sender answer, which repeats neither their subject nor their name', () => {
     const { db, hook } = setup();
-    const sender = { kind: 'unknown' as const, email: 'stranger@else.example', name: '' };
-    const m = { id: 0, journalId: null, messageId: 'q@else.example', references: [], subject: 'Prices?', authorKind: 'client' as const, authorEmail: sender.email, authorName: null, visibleText: 'hi' };
+    const sender = { kind: 'unknown' as const, email: 'stranger@else.example', name: 'Cheap Pills Online' };
+    const m = { id: 0, journalId: null, messageId: 'q@else.example', references: [], subject: 'Buy cheap pills now', authorKind: 'client' as const, authorEmail: sender.email, authorName: sender.name, visibleText: 'hi' };
     hook(db, { kind: 'sender-refused', sender, message: m, reason: 'unknown sender' });
     const [r] = rows(db);
-    expect(r).toMatchObject({ kind: 'unknown_sender', toAddr: 'stranger@else.example', subject: 'Re: Prices?', inReplyTo: 'q@else.example' });
+    expect(r).toMatchObject({ kind: 'unknown_sender', toAddr: 'stranger@else.example', subject: 'Your message to Agency client services', inReplyTo: 'q@else.example' });
     expect(r!.text).toMatch(/^Hello,/);
+    for (const part of [r!.subject, r!.text, r!.html ?? '']) expect(part).not.toMatch(/pills/i);
+  });
+
+  it('rows stored before parse cleaned them: a hostile client name gives a neutral greeting, ESC leaves the subject, References stay small', () => {
+    const { db, hook } = setup();
+    const t = makeTicket(db, { clientName: 'Bob,\n\nYour account is locked, verify at http://bank.example.net/', subject: 'Invoice \u001b[2J\u0007overdue \u202efdp.exe' });
+    const many = Array.from({ length: 5000 }, (_, i) => `ref${i}@thread.example`);
+    hook(db, { kind: 'ticket-created', ticket: t, message: clientMessage(t, { references: many }) });
+    const [ack, notice] = rows(db);
+    expect(ack!.text).toMatch(/^Hi,$/m);
+    expect(ack!.subject).toBe(`[${t.key}] Invoice [2J overdue fdp.exe`);
+    expect(ack!.refs).toHaveLength(20);
+    expect(ack!.refs[0]).toBe('ref0@thread.example');
+    expect(ack!.refs.at(-1)).toBe(t.threadMessageId);
+    for (const mail of [ack!, notice!])
+      for (const part of [mail.subject, mail.text, mail.html ?? '']) {
+        expect(part).not.toMatch(/locked|bank\.example/);
+        expect(part).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+      }
   });
 
   it('holds automatic replies over the per-recipient limit, with an event on the ticket', () => {
