@@ -29,13 +29,17 @@ const BASE_OPTIONS: SimpleParserOptions = {
   maxHtmlLengthToParse: 1_000_000,
 };
 
+const MAX_ID_CHARS = 250;
+
 /** Message-IDs without angle brackets or whitespace. */
 function ids(value: string | string[] | undefined): string[] {
   const all = ([] as string[]).concat(value ?? []).join(' ');
   const bracketed = [...all.matchAll(/<([^<>\s]+)>/g)].map((m) => m[1]!);
   // Some clients send bare ids; take whitespace-separated tokens that look like one.
   const found = bracketed.length ? bracketed : all.split(/[\s,]+/).filter((t) => t.includes('@'));
-  return [...new Set(found)];
+  // An id is copied into our In-Reply-To/References and looked up on every thread match: one
+  // longer than any mail system makes (RFC 5322 lines stop at 998) is a stranger's payload.
+  return [...new Set(found)].filter((id) => id.length <= MAX_ID_CHARS);
 }
 
 function addresses(obj: AddressObject | AddressObject[] | undefined): Address[] {

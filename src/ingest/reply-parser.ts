@@ -9,6 +9,11 @@ import { pathToFileURL } from 'node:url';
 //   the parse worker's garbage. A split/reverse/join gives the same string;
 // - it tests each line against ~25 signature regexes twice (as the line, then as the previous
 //   line of the next one): the answers are kept for the mail being parsed.
+// - some of its quote-header regexes take cubic time on a long line of digits, quotes and
+//   angle brackets (7 KB: 2 s; a hostile mail could hold a parse worker, or with
+//   parse_workers 0 the daemon, for minutes). A quote header ("On <date>, X wrote:") is one
+//   short line, so lines over LONG_LINE are never tested as one: masked in
+//   fixBrokenSignatures, false in isQuoteHeader. Output differs from the library only there.
 // The class is not in the package's exports, so it is loaded from beside the entry point; the
 // version is pinned, and a layout change fails loudly at start-up and in the tests.
 
@@ -22,7 +27,11 @@ interface LibraryParser {
   isSignature(line: string): boolean;
   isQuoteHeader(line: string): boolean;
   getQuoteHeadersRegex(): { test(text: string): boolean }[];
+  fixBrokenSignatures(text: string): string;
 }
+
+const LONG_LINE = 1000;
+const MASK = /\u0000(\d+)\u0000/g;
 
 type LibraryParserClass = new () => LibraryParser;
 
@@ -49,7 +58,17 @@ class FastEmailParser extends LibraryEmailParser {
     return known;
   }
 
+  override fixBrokenSignatures(text: string): string {
+    const lines = text.split('\n');
+    if (!lines.some((l) => l.length > LONG_LINE)) return super.fixBrokenSignatures(text);
+    // Parsed text holds no NUL (clean-text strips controls); drop any here so no mark collides.
+    if (text.includes('\u0000')) return this.fixBrokenSignatures(text.replace(/\u0000/g, ''));
+    const masked = lines.map((l, i) => (l.length > LONG_LINE ? `\u0000${i}\u0000` : l)).join('\n');
+    return super.fixBrokenSignatures(masked).replace(MASK, (_, i: string) => lines[Number(i)]!);
+  }
+
   override isQuoteHeader(line: string): boolean {
+    if (line.length > LONG_LINE) return false;
     let known = this.quoteHeaders.get(line);
     if (known === undefined) {
       // The library reverses the line once per regex; once is enough (none is global).

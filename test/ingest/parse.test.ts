@@ -158,6 +158,14 @@ describe('parseMail: hostile text is cleaned before anything stores or prints it
     expect(mail.references.at(-1)).toBe('ref4999@thread.example');
     expect(mail.references[1]).toBe('ref4981@thread.example');
   });
+
+  it('drops a Message-ID, In-Reply-To or References id longer than 250 characters', async () => {
+    const huge = `${'x'.repeat(5000)}@thread.example`;
+    const { mail } = await parse(`From: a@x.example\nTo: support@agency.example\nMessage-ID: <${huge}>\nIn-Reply-To: <${huge}>\nReferences: <ok@thread.example> <${huge}>\nSubject: hi\n\nHello\n`);
+    expect(mail.messageId).toBeNull();
+    expect(mail.inReplyTo).toEqual([]);
+    expect(mail.references).toEqual(['ok@thread.example']);
+  });
 });
 
 describe('parseMail: bodies', () => {

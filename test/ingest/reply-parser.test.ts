@@ -86,4 +86,15 @@ describe('parseReply', () => {
       expect(ours, file).toBe(theirs);
     }
   });
+
+  it('decides a 30 KB line the library takes minutes on (cubic quote-header regexes), and still finds a real quote header', () => {
+    // The library's regexes backtrack cubically on this line (7 KB: about 2 s); before the
+    // long-line guard this test ran into its timeout.
+    const line = '12:34' + ' 2024 "<>'.repeat(3300);
+    expect(parseReply(line).getVisibleText()).toBe(line);
+    const text = `${line}\n\nOn Mon, 3 Nov 2026 at 09:12, Joe <joe@example.com> wrote:\n> Shall we refund it?\n`;
+    const ours = parseReply(text).getVisibleText();
+    expect(ours).toContain(line);
+    expect(ours).not.toContain('Shall we refund it?');
+  });
 });
