@@ -28,7 +28,7 @@ beforeEach(() => {
 function setup(prefix: string, extra: Record<string, unknown> = {}): { user: string; config: Config } {
   const { user, dir } = freshUser(prefix);
   const config = configFor(dir, user, dovecot, {
-    smtp: { host: '127.0.0.1', port: smtp.port, from: 'Agency support <support@agency.example>', retry_seconds: [0] },
+    smtp: { host: '127.0.0.1', port: smtp.port, from: 'Agency support <support@agency.example>', retry_seconds: [0], allow_plaintext: true },
     ...extra,
   });
   return { user, config };
