@@ -1,3 +1,4 @@
+import { cleanHeaderValue } from '../mail/clean-text.js';
 import { decodeBytes } from './charset.js';
 
 // The Mail.headers map: every occurrence of every header as text. mailparser's own `headers`
@@ -61,7 +62,7 @@ export function headerMap(lines: readonly HeaderLine[]): Record<string, string[]
   for (const { key, line } of lines) {
     if (!key) continue; // mailparser's entry for a line that is not a header at all
     const colon = line.indexOf(':');
-    const value = decodeWords(line.slice(colon + 1).replace(/\r?\n[ \t]+/g, ' ').trim());
+    const value = cleanHeaderValue(decodeWords(line.slice(colon + 1).replace(/\r?\n[ \t]+/g, ' ').trim()));
     (map[key.toLowerCase()] ??= []).push(value);
   }
   return map;

@@ -74,15 +74,17 @@ function entries(obj: AddressObject | AddressObject[] | undefined): { list: Addr
  * Authentication-Results values in runs of adjacent header lines, topmost first. Adjacency is
  * what tells our receiving server's block from one a sender wrote further down the header.
  */
-function authResultRuns(lines: readonly { key: string }[], values: readonly string[] | undefined): string[][] {
+function authResultRuns(lines: readonly { key: string; line: string }[]): string[][] {
   const runs: string[][] = [];
-  let n = 0;
   let previous = false;
-  for (const { key } of lines) {
+  for (const { key, line } of lines) {
     const is = key.toLowerCase() === 'authentication-results';
     if (is) {
       if (!previous) runs.push([]);
-      runs[runs.length - 1]!.push(values?.[n++] ?? '');
+      // Raw, unfolded, NOT decoded: our server writes the sender's envelope and names into
+      // values and comments as they came, so an encoded word there ("=?us-ascii?q?=3B_spf=3Dpass?=")
+      // decoded would forge a result or close a comment.
+      runs[runs.length - 1]!.push(line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim());
     }
     previous = is;
   }
@@ -202,7 +204,7 @@ export async function parseMail(raw: Buffer, opts: { attachmentMaxBytes: number 
       replyTo: replyToEntries.list,
       groups: [...(fromEntries.group ? ['from' as const] : []), ...(replyToEntries.group ? ['reply-to' as const] : [])],
     },
-    authResults: authResultRuns(parsed.headerLines ?? [], headers['authentication-results']),
+    authResults: authResultRuns(parsed.headerLines ?? []),
   };
   return { mail, parts };
 }

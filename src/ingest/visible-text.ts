@@ -15,13 +15,16 @@ import { parseReply } from './reply-parser.js';
 
 const OUTLOOK_HEADER =
   /^[ \t*]*(?:From|Von|De|Van|Fra|Från)[ \t*]*:.*\n[ \t*]*(?:Sent|Date|Gesendet|Envoyé|Enviado|Verzonden|Sendt|Skickat)[ \t*]*:/im;
-const ORIGINAL_MESSAGE = /^[ \t]*-{2,}[ \t]*(?:Original Message|Ursprüngliche Nachricht|Message d'origine|Mensaje original|Oprindelig besked)[ \t]*-*[ \t]*$/im;
+const ORIGINAL_MESSAGE = /^[ \t]*-{2,}[ \t]*(?:Original Message|Ursprüngliche Nachricht|Message d'origine|Mensaje original|Oprindelig besked)[ \t-]*$/im;
 const FIRST_QUOTED_LINE = /^[ \t]*>.*$/m;
 const MAX_VISIBLE_SCAN = 32 * 1024;
 
 /** Where the quoted history starts (keeping the first quoted line), or the text length. */
-function historyStart(body: string): number {
-  let cut = Math.min(body.length, MAX_VISIBLE_SCAN);
+function historyStart(text: string): number {
+  // Only the first 32 KB is kept anyway; the searches look no further (a hostile body of
+  // spaces after a marker made them quadratic over the whole text).
+  const body = text.slice(0, MAX_VISIBLE_SCAN);
+  let cut = body.length;
   const outlook = OUTLOOK_HEADER.exec(body);
   if (outlook) cut = Math.min(cut, outlook.index);
   const original = ORIGINAL_MESSAGE.exec(body);

@@ -44,6 +44,15 @@ export function cleanLine(text: string, max = Infinity): string {
   return cap(flat, max);
 }
 
+const HAS_UNSAFE_IN_LINE = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f${INVISIBLE}\\u2028\\u2029]`);
+
+/**
+ * A header value as decoded: unfolded it holds no line break, but an encoded word can decode
+ * to one (or to ESC), which would then reach notes, reasons and `explain` as a line of its own.
+ * Values without such characters, nearly all, are returned as they are.
+ */
+export const cleanHeaderValue = (value: string): string => (HAS_UNSAFE_IN_LINE.test(value) ? cleanLine(value) : value);
+
 /** A subject as we store and print it: one line of at most SUBJECT_MAX characters. */
 export const cleanSubject = (subject: string): string => cleanLine(subject, SUBJECT_MAX);
 

@@ -19,23 +19,28 @@ function aligned(a: string, b: string): boolean {
 
 const show = (r: AuthResult, prop: string): string => `${r.method}=${r.result}${r.props[prop] ? ` ${prop}=${r.props[prop]}` : ''}`;
 
-function verdict(results: AuthResult[], fromDomain: string, require: 'dmarc' | 'aligned'): { passed: boolean; detail: string } {
+const bareDomain = (d: string): string => d.trim().toLowerCase().replace(/\.$/, '');
+
+function verdict(results: AuthResult[], fromDomain: string, require: 'dmarc' | 'aligned'): { passed: boolean; failed: boolean; detail: string } {
   const dmarc = results.filter((r) => r.method === 'dmarc');
-  // A DMARC result about another From domain says nothing about this one.
-  const ours = dmarc.filter((r) => !r.props['header.from'] || r.props['header.from'].toLowerCase() === fromDomain);
+  // A DMARC result about another From domain, or one that does not say which, says nothing
+  // about this one.
+  const ours = dmarc.filter((r) => bareDomain(r.props['header.from'] ?? '') === fromDomain);
+  // Our server saw this From domain's policy fail: the From is forged.
+  const failed = ours.some((r) => r.result === 'fail');
   // dmarc=none: the domain publishes no policy; "aligned" then looks at SPF and DKIM.
   const notPass = ours.find((r) => r.result !== 'pass' && !(require === 'aligned' && r.result === 'none'));
-  if (notPass) return { passed: false, detail: show(notPass, 'header.from') };
+  if (notPass) return { passed: false, failed, detail: show(notPass, 'header.from') };
   const pass = ours.find((r) => r.result === 'pass');
-  if (pass) return { passed: true, detail: show(pass, 'header.from') };
+  if (pass) return { passed: true, failed, detail: show(pass, 'header.from') };
   if (require === 'aligned') {
     const spf = results.find((r) => r.method === 'spf' && r.result === 'pass' && aligned(domainOf(r.props['smtp.mailfrom'] ?? ''), fromDomain));
-    if (spf) return { passed: true, detail: `${show(spf, 'smtp.mailfrom')} (aligned with ${fromDomain})` };
+    if (spf) return { passed: true, failed, detail: `${show(spf, 'smtp.mailfrom')} (aligned with ${fromDomain})` };
     const dkim = results.find((r) => r.method === 'dkim' && r.result === 'pass' && aligned((r.props['header.d'] ?? '').toLowerCase(), fromDomain));
-    if (dkim) return { passed: true, detail: `${show(dkim, 'header.d')} (aligned with ${fromDomain})` };
-    return { passed: false, detail: `no DMARC result and no SPF or DKIM pass aligned with ${fromDomain}` };
+    if (dkim) return { passed: true, failed, detail: `${show(dkim, 'header.d')} (aligned with ${fromDomain})` };
+    return { passed: false, failed, detail: `no DMARC result and no SPF or DKIM pass aligned with ${fromDomain}` };
   }
-  return { passed: false, detail: dmarc.length ? `no DMARC result for ${fromDomain}` : 'no DMARC result' };
+  return { passed: false, failed, detail: dmarc.length ? `no DMARC result for ${fromDomain}` : 'no DMARC result' };
 }
 
 /** Null when no authserv-id is trusted: authentication is then not consulted at all. */
@@ -43,15 +48,18 @@ export function judgeAuthentication(mail: Readonly<Mail>, mailAuth: Config['mail
   const trusted = new Set(mailAuth.trusted_authserv_ids.map((id) => id.toLowerCase()));
   if (!trusted.size) return null;
   for (const run of mail.authResults) {
+    // Ours by the first token, read before parsing: a header of ours that does not parse (a
+    // sender's ")" in a comment) must end the search here as a refusal, never let a forged
+    // header further down be read instead.
+    const ids = run.map((raw) => /^[^\s;(]+/.exec(raw)?.[0]?.toLowerCase() ?? '');
+    const authservId = ids.find((id) => trusted.has(id));
+    if (!authservId) continue;
     const parsed = run.map(parseAuthResults);
-    const ourIds = parsed.filter((h) => h && trusted.has(h.authservId)).map((h) => h!.authservId);
-    if (!ourIds.length) continue;
-    const authservId = ourIds[0]!;
     // An unreadable header in our own run could hold a failure: refuse rather than guess.
-    if (parsed.some((h) => h === null)) return { passed: false, authservId, detail: `unreadable Authentication-Results beside ${authservId}'s` };
+    if (parsed.some((h) => h === null)) return { passed: false, failed: false, authservId, detail: `unreadable Authentication-Results from ${authservId}` };
     const results = parsed.filter((h) => trusted.has(h!.authservId)).flatMap((h) => h!.results);
-    const fromDomain = domainOf(mail.from?.address ?? '');
+    const fromDomain = bareDomain(domainOf(mail.from?.address ?? ''));
     return { authservId, ...verdict(results, fromDomain, mailAuth.require) };
   }
-  return { passed: false, authservId: null, detail: `no Authentication-Results from ${[...trusted].join(', ')}` };
+  return { passed: false, failed: false, authservId: null, detail: `no Authentication-Results from ${[...trusted].join(', ')}` };
 }

@@ -93,6 +93,8 @@ export interface Decision {
 export interface Authentication {
   /** True when the From domain passed as `mail_auth.require` asks. */
   passed: boolean;
+  /** True when our server found the From domain's DMARC policy failed: the From is forged. */
+  failed: boolean;
   /** The trusted authserv-id the results came from; null when there were none. */
   authservId: string | null;
   /** What was found, for notes and events, e.g. "dmarc=pass header.from=bakery.example". */

@@ -159,6 +159,17 @@ describe('parseMail: hostile text is cleaned before anything stores or prints it
     expect(mail.references[1]).toBe('ref4981@thread.example');
   });
 
+  it('a header value whose encoded words decode to line breaks or ESC is kept as one clean line', async () => {
+    const { mail } = await parse(`From: a@x.example\nTo: support@agency.example\nList-Id: =?utf-8?q?x=0A=0APlan:_create_a_ticket=1B[2J?= <l.x.example>\nSubject: hi\n\nHello\n`);
+    expect(mail.headers['list-id']).toEqual(['x Plan: create a ticket [2J <l.x.example>']);
+  });
+
+  it('decides a body of 300,000 spaces after an "Original Message" marker (the search was quadratic)', async () => {
+    // 100 KB took 17 s before; this one ran past the test timeout.
+    const { mail } = await parse(`From: a@x.example\nTo: support@agency.example\nSubject: hi\n\nPlease help\n-----Original Message${' '.repeat(300_000)}x\n`);
+    expect(mail.visibleText).toContain('Please help');
+  });
+
   it('drops a Message-ID, In-Reply-To or References id longer than 250 characters', async () => {
     const huge = `${'x'.repeat(5000)}@thread.example`;
     const { mail } = await parse(`From: a@x.example\nTo: support@agency.example\nMessage-ID: <${huge}>\nIn-Reply-To: <${huge}>\nReferences: <ok@thread.example> <${huge}>\nSubject: hi\n\nHello\n`);

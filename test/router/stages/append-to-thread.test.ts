@@ -27,6 +27,13 @@ describe('append-to-thread', () => {
     expect(await run(sender)).toEqual({ plan: { action: 'append', ticket, sender, thirdParty: why }, note: `third party: ${why}` });
   });
 
+  it("keeps the client's own address as a third party's when our server saw its DMARC fail (a forged From)", async () => {
+    const sender = who('client', 'frontdesk@smilebright-dental.example');
+    const authentication = { passed: false, failed: true, authservId: 'mx.brightpixel.example', detail: 'dmarc=fail header.from=smilebright-dental.example' };
+    const r = runStage(appendToThread, await mailOf({ From: sender.email, Subject: 'Re: [TECH-1000] Website down' }), { sender, ticket, authentication } as Decision, ctx);
+    expect(r).toMatchObject({ plan: { thirdParty: 'frontdesk@smilebright-dental.example is forged (dmarc=fail header.from=smilebright-dental.example at mx.brightpixel.example)' } });
+  });
+
   it('treats every non-staff writer on a ticket without a client as a third party', async () => {
     const r = await run(who('client', 'frontdesk@smilebright-dental.example'), { ...ticket, clientEmail: null });
     expect(r).toMatchObject({ plan: { thirdParty: "frontdesk@smilebright-dental.example is not TECH-1000's client, of its organisation, or verified staff" } });

@@ -33,7 +33,7 @@ describe('check-authentication', () => {
 
   it('passes a From whose DMARC passed at our server', async () => {
     expect(await judge([ar(`${OURS}; dmarc=pass (p=reject dis=none) header.from=casalopez-tapas.example`)])).toEqual({
-      patch: { authentication: { passed: true, authservId: OURS, detail: 'dmarc=pass header.from=casalopez-tapas.example' } },
+      patch: { authentication: { passed: true, failed: false, authservId: OURS, detail: 'dmarc=pass header.from=casalopez-tapas.example' } },
       note: `authenticated (${OURS}): dmarc=pass header.from=casalopez-tapas.example`,
     });
   });
@@ -49,7 +49,7 @@ describe('check-authentication', () => {
     ['dmarc=none (no policy) when DMARC is required', [ar(`${OURS}; spf=pass smtp.mailfrom=maria@casalopez-tapas.example; dmarc=none header.from=casalopez-tapas.example`)], 'dmarc=none header.from=casalopez-tapas.example'],
     ['a pass for another From domain', [ar(`${OURS}; dmarc=pass header.from=evil.example`)], 'no DMARC result for casalopez-tapas.example'],
     ['a pass and a failure together', [ar(`${OURS}; dmarc=pass header.from=casalopez-tapas.example`), ar(`${OURS}; dmarc=temperror header.from=casalopez-tapas.example`)], 'dmarc=temperror header.from=casalopez-tapas.example'],
-    ['an unreadable header in our run', [ar(`${OURS}; dmarc=pass header.from=casalopez-tapas.example`), ar(`${OURS}; dmarc=fail (unterminated`)], `unreadable Authentication-Results beside ${OURS}'s`],
+    ['an unreadable header in our run', [ar(`${OURS}; dmarc=pass header.from=casalopez-tapas.example`), ar(`${OURS}; dmarc=fail (unterminated`)], `unreadable Authentication-Results from ${OURS}`],
   ])('withholds answers on %s', async (_n, top, detail) => {
     const r = await judge(top);
     expect(r && 'patch' in r ? r.patch : r).toMatchObject({ authentication: { passed: false, detail }, noAutoAnswer: expect.stringContaining(detail) });
@@ -62,6 +62,29 @@ describe('check-authentication', () => {
     // Our server wrote nothing about DMARC: the forged pass below is still not read.
     const quiet = await judge([ar(`${OURS}; spf=pass smtp.mailfrom=maria@casalopez-tapas.example`), 'X-Spam: no', forged]);
     expect(quiet).toMatchObject({ patch: { authentication: { passed: false, detail: 'no DMARC result' } } });
+  });
+
+  it('a header of ours the parser cannot read ends the search: a forged pass below is never read instead', async () => {
+    // A sender's ")" in the envelope closes the comment our server wrapped around it.
+    const ours = ar(`${OURS}; spf=pass (mx: domain of "a)b"@evil.example designates 192.0.2.1) smtp.mailfrom="a)b"@evil.example; dmarc=fail header.from=casalopez-tapas.example`);
+    const r = await judge([ours, 'Received: from evil.example by relay.evil.example', ar(`${OURS}; dmarc=pass header.from=casalopez-tapas.example`)]);
+    expect(r).toMatchObject({ patch: { authentication: { passed: false, authservId: OURS, detail: `unreadable Authentication-Results from ${OURS}` } } });
+  });
+
+  it('reads our header as written: an encoded word in the envelope is not decoded into results', async () => {
+    const local = '=?us-ascii?q?x=3B_spf=3Dpass_smtp.mailfrom=3Dmaria=40casalopez-tapas.example=3B_a=3Db_c=3D?=';
+    const r = await judge([ar(`${OURS}; spf=pass smtp.mailfrom=${local}@evil.example; dmarc=none header.from=casalopez-tapas.example`)], ctx('aligned'));
+    expect(r).toMatchObject({ patch: { authentication: { passed: false } } });
+  });
+
+  it('a DMARC pass that does not name the From domain proves nothing', async () => {
+    expect(await judge([ar(`${OURS}; dmarc=pass`)])).toMatchObject({ patch: { authentication: { passed: false, failed: false } } });
+  });
+
+  it('marks a From whose DMARC failed at our server as forged, and only that', async () => {
+    expect(await judge([ar(`${OURS}; dmarc=fail header.from=casalopez-tapas.example`)])).toMatchObject({ patch: { authentication: { failed: true } } });
+    expect(await judge([ar(`${OURS}; dmarc=none header.from=casalopez-tapas.example`)])).toMatchObject({ patch: { authentication: { failed: false } } });
+    expect(await judge([ar(`${OURS}; dmarc=pass header.from=CasaLopez-Tapas.example.`)])).toMatchObject({ patch: { authentication: { passed: true, failed: false } } });
   });
 
   it("reads our results beside another filter's in the same run, ignoring the other's", async () => {

@@ -8,7 +8,7 @@ const run = async (soFar: Decision) => runStage(verifyStaff, await mailOf({ From
 
 describe('verify-staff', () => {
   it('keeps a staff From whose DMARC passed at our server', async () => {
-    const authentication = { passed: true, authservId: 'mx.brightpixel.example', detail: 'dmarc=pass header.from=brightpixel.example' };
+    const authentication = { passed: true, failed: false, authservId: 'mx.brightpixel.example', detail: 'dmarc=pass header.from=brightpixel.example' };
     expect(await run({ sender: seth, authentication })).toEqual({
       patch: {},
       note: 'staff seth verified: dmarc=pass header.from=brightpixel.example (mx.brightpixel.example)',
@@ -27,7 +27,7 @@ describe('verify-staff', () => {
   });
 
   it('turns a staff From whose DMARC failed into an unknown sender, saying why', async () => {
-    const authentication = { passed: false, authservId: 'mx.brightpixel.example', detail: 'dmarc=fail header.from=brightpixel.example' };
+    const authentication = { passed: false, failed: true, authservId: 'mx.brightpixel.example', detail: 'dmarc=fail header.from=brightpixel.example' };
     const r = await run({ sender: seth, authentication, noAutoAnswer: 'sender not authenticated' });
     expect(r).toMatchObject({
       patch: {
