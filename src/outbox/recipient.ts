@@ -26,7 +26,12 @@ export function mailboxProblem(to: string): string | null {
   return problem;
 }
 
+// The common case, decided without the grammar: ASCII dot-atom local part (a subset of RFC
+// 5322 atext) at a host name of two or more labels. Anything else takes the full parse.
+const PLAIN = /^[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+
 function check(to: string): string | null {
+  if (to.length <= 254 && PLAIN.test(to)) return null;
   if (/[\u0000-\u001f\u007f-\u009f]/.test(to)) return 'contains a line break or control character';
   // The grammar of RFC 5322 (with UTF-8, RFC 6532), strictly: no obsolete forms.
   const one = emailAddresses.parseOneAddress({ input: to, rfc6532: true, rejectTLD: true, strict: true, startAt: 'mailbox' });
