@@ -50,9 +50,21 @@ export interface DaemonPart {
 export async function runDaemon(config: Config, opts: DaemonOptions): Promise<void> {
   // A second daemon on the same store would apply the same pending rows: refuse (exit 1).
   const lock = acquireLock(config.database);
+  // Signals are ours from the moment we hold the lock: a SIGTERM while the parse workers
+  // start must still end in a clean stop (exit 0), not in the default kill.
+  const stop = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    opts.log.child({ component: 'daemon' }).info({ signal: sig }, 'stopping after the message in hand');
+    stop.abort();
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  opts.signal?.addEventListener('abort', () => stop.abort(), { once: true });
   try {
-    await runLocked(config, opts);
+    await runLocked(config, { ...opts, signal: stop.signal });
   } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
     lock.release();
   }
 }
@@ -78,13 +90,9 @@ async function runWithPool(config: Config, opts: DaemonOptions, pool: ParsePool)
   const root = opts.log;
   const log = root.child({ component: 'daemon' });
   const parts = opts.parts ?? daemonParts(config);
+  // Aborted by runDaemon on a signal; a failing part aborts it too.
   const stop = new AbortController();
-  const onSignal = (sig: NodeJS.Signals) => {
-    log.info({ signal: sig }, 'stopping after the message in hand');
-    stop.abort();
-  };
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
+  if (opts.signal?.aborted) stop.abort();
   opts.signal?.addEventListener('abort', () => stop.abort(), { once: true });
 
   const db = openDb(config.database);
@@ -131,8 +139,6 @@ async function runWithPool(config: Config, opts: DaemonOptions, pool: ParsePool)
       if (failed) throw failed.reason;
     }
   } finally {
-    process.off('SIGTERM', onSignal);
-    process.off('SIGINT', onSignal);
     db.close();
     log.info('ticketd stopped');
   }
