@@ -237,4 +237,21 @@ export const migrations: readonly string[] = [
   CREATE INDEX outbox_auto_replies_recent ON outbox(created_at, status, audience) WHERE auto_replied = 1;
   CREATE INDEX outbox_due_audience ON outbox(status, audience, next_attempt_at);
   `,
+  // rework (issue 8)
+  `
+  -- rework (issue 8)
+  -- Work a checker sent back: who did it, who checked, why, and when it came back to tbc.
+  -- tickets.worker is who marked the ticket done (open → tbc); a send-back returns it to them.
+  CREATE TABLE rework (
+    id             INTEGER PRIMARY KEY,
+    ticket_id      INTEGER NOT NULL REFERENCES tickets(id),
+    type_id        TEXT NOT NULL,
+    worker         TEXT NOT NULL,
+    checker        TEXT NOT NULL,
+    sent_back_at   TEXT NOT NULL,
+    reason         TEXT NOT NULL,
+    back_to_tbc_at TEXT
+  );
+  ALTER TABLE tickets ADD COLUMN worker TEXT;
+  `,
 ];

@@ -81,6 +81,11 @@ const ticketCols = `id, key, type_id AS typeId, subject, status, priority, assig
 type RawTicket = Omit<TicketRow, 'clientWrote'> & { clientWrote: number };
 const toTicket = (r: RawTicket): TicketRow => ({ ...r, clientWrote: r.clientWrote === 1 });
 
+// For the other read models of tickets (read-work, read-client): the same columns and shape.
+export const ticketColumns = ticketCols;
+export type RawTicketRow = RawTicket;
+export const toTicketRow = toTicket;
+
 /** Tickets matching the filter, oldest first (the order agents work them in). */
 export function listTickets(db: Db, filter: TicketFilter = {}): TicketRow[] {
   const where: string[] = [];
