@@ -254,4 +254,17 @@ export const migrations: readonly string[] = [
   );
   ALTER TABLE tickets ADD COLUMN worker TEXT;
   `,
+  // read-side indexes (issue 8)
+  `
+  -- The read commands on a large store (bench: 100,000 tickets, each under 100 ms).
+  -- today and list --mine: a person's tickets by status, oldest first; the triage queue is
+  -- assignee IS NULL. client by domain and by organisation: the domain is an expression
+  -- index, written exactly as read-client.ts queries it, so SQLite can use it; status and
+  -- closed_at let "the last 10 closed" be read from the index before any row is fetched.
+  CREATE INDEX tickets_assignee ON tickets(assignee, status, created_at);
+  CREATE INDEX tickets_client_domain ON tickets(substr(client_email, instr(client_email, '@') + 1), status, closed_at);
+  CREATE INDEX tickets_organisation ON tickets(organisation, status, closed_at);
+  CREATE INDEX clients_domain ON clients(substr(email, instr(email, '@') + 1));
+  CREATE INDEX clients_organisation ON clients(organisation);
+  `,
 ];

@@ -1,5 +1,5 @@
 import type { Db } from './db.js';
-import { ticketColumns, toTicketRow, type RawTicketRow, type TicketRow } from './read-tickets.js';
+import { NOT_CLOSED, ticketColumns, toTicketRow, type RawTicketRow, type TicketRow } from './read-tickets.js';
 
 // The account view for an inbound call (seeds/002: "note and address all open tickets when
 // speaking to a client"): a client's tickets by address, domain or organisation. Read only.
@@ -14,36 +14,46 @@ export type ClientScope =
 // tickets_client_domain index, so SQLite can use it.
 const DOMAIN_OF = (col: string) => `substr(${col}, instr(${col}, '@') + 1)`;
 
-function where(scope: ClientScope, col: string, orgCol: string | null): { sql: string; params: string[] } {
+/**
+ * The scope as SQL over an address column (and the organisation column, for tickets), with
+ * `also` (a status condition) inside each branch of an OR: SQLite then searches each
+ * (organisation, status) and (domain, status) index instead of every closed ticket.
+ */
+function where(scope: ClientScope, col: string, orgCol: string | null, also = '1'): { sql: string; params: string[] } {
   switch (scope.kind) {
     case 'address':
-      return { sql: `${col} = ?`, params: [scope.address] };
+      return { sql: `${col} = ? AND ${also}`, params: [scope.address] };
     case 'domain':
-      return { sql: `${DOMAIN_OF(col)} = ?`, params: [scope.domain] };
+      return { sql: `${DOMAIN_OF(col)} = ? AND ${also}`, params: [scope.domain] };
     case 'organisation': {
       const inDomains = scope.domains.length ? `${DOMAIN_OF(col)} IN (${scope.domains.map(() => '?').join(', ')})` : '0';
       return orgCol
-        ? { sql: `(${orgCol} = ? OR ${inDomains})`, params: [scope.name, ...scope.domains] }
-        : { sql: inDomains, params: scope.domains };
+        ? { sql: `((${orgCol} = ? AND ${also}) OR (${inDomains} AND ${also}))`, params: [scope.name, ...scope.domains] }
+        : { sql: `${inDomains} AND ${also}`, params: scope.domains };
     }
   }
 }
 
 /** Open tickets (any status but closed) of the scope, oldest first. */
 export function openTicketsOf(db: Db, scope: ClientScope): TicketRow[] {
-  const w = where(scope, 'client_email', 'organisation');
+  const w = where(scope, 'client_email', 'organisation', NOT_CLOSED);
   return db
-    .prepare<string[], RawTicketRow>(`SELECT ${ticketColumns} FROM tickets WHERE ${w.sql} AND status <> 'closed' ORDER BY created_at, id`)
+    .prepare<string[], RawTicketRow>(`SELECT ${ticketColumns} FROM tickets WHERE ${w.sql} ORDER BY created_at, id`)
     .all(...w.params)
     .map(toTicketRow);
 }
 
 /** The latest closed tickets of the scope, most recently closed first. */
 export function closedTicketsOf(db: Db, scope: ClientScope, limit: number): TicketRow[] {
-  const w = where(scope, 'client_email', 'organisation');
+  // `+status`: not by tickets_status (every closed ticket), which SQLite picks otherwise.
+  const w = where(scope, 'client_email', 'organisation', `+status = 'closed'`);
   return db
     .prepare<(string | number)[], RawTicketRow>(
-      `SELECT ${ticketColumns} FROM tickets WHERE ${w.sql} AND status = 'closed' ORDER BY closed_at DESC, id DESC LIMIT ?`,
+      // The ids first, from the indexes alone; then only those rows (an organisation may have
+      // thousands of closed tickets: fetching each to sort it took 30 ms of the bench's 100).
+      `SELECT ${ticketColumns} FROM tickets WHERE id IN (
+         SELECT id FROM tickets WHERE ${w.sql} ORDER BY closed_at DESC, id DESC LIMIT ?)
+       ORDER BY closed_at DESC, id DESC`,
     )
     .all(...w.params, limit)
     .map(toTicketRow);

@@ -1,5 +1,5 @@
 import type { Db } from './db.js';
-import { ticketColumns, toTicketRow, type RawTicketRow, type TicketRow } from './read-tickets.js';
+import { NOT_CLOSED, ticketColumns, toTicketRow, type RawTicketRow, type TicketRow } from './read-tickets.js';
 
 // "Search your name" (seeds/002): a person's working set, each list oldest first, the order
 // tickets are worked in. Read only.
@@ -30,7 +30,7 @@ export function awaitingCheckBy(db: Db, staffId: string, management: boolean): T
 export function triageQueue(db: Db): TicketRow[] {
   return db
     .prepare<[], RawTicketRow>(
-      `SELECT ${ticketColumns} FROM tickets WHERE assignee IS NULL AND status <> 'closed' ORDER BY created_at, id`,
+      `SELECT ${ticketColumns} FROM tickets WHERE assignee IS NULL AND ${NOT_CLOSED} ORDER BY created_at, id`,
     )
     .all()
     .map(toTicketRow);
