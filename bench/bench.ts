@@ -9,6 +9,7 @@ import { startDovecot, stopDovecot, type BenchDovecot } from './dovecot.js';
 import { DEFAULT_SEED } from './generate.js';
 import type { AppendArgs } from './phases/append.js';
 import type { IngestResult } from './phases/ingest.js';
+import type { ReadsArgs, ReadsResult } from './phases/reads.js';
 import type { SendArgs } from './phases/nodemailer-send.js';
 import type { MailboxSummary, Timed } from './types.js';
 import { printReport, type Report } from './report.js';
@@ -16,6 +17,7 @@ import { storeFacts } from './store-facts.js';
 import { summarizeDir } from './profile-summary.js';
 
 // npm run bench [-- --count N] [--seed S] [--repeat R] [--keep] [--cpu-prof] [--parse-workers N] [--window W] [--batch B]
+//   [--tickets N] [--only reads]   (--only reads: just the read commands on a generated store, no Dovecot)
 // Figures only; nothing here passes or fails. Every phase runs in its own child process.
 
 const { values: flags } = parseArgs({
@@ -32,6 +34,9 @@ const { values: flags } = parseArgs({
     // back, over the one appended mailbox. Three by default: on a 2-core machine one round's
     // ingest ratio varied by about 10% between runs of the same code; the best of three less.
     repeat: { type: 'string', default: process.env.BENCH_REPEAT ?? '3' },
+    // The read commands' store: this many tickets, generated straight into SQLite.
+    tickets: { type: 'string', default: process.env.BENCH_TICKETS ?? '100000' },
+    only: { type: 'string' },
   },
 });
 
@@ -40,8 +45,9 @@ const seed = Number(flags.seed);
 const batch = Number(flags.batch);
 const repeat = Number(flags.repeat);
 const positive = (n: number): boolean => Number.isInteger(n) && n >= 1;
-if (!positive(count) || !Number.isInteger(seed) || !positive(batch) || !positive(repeat)) {
-  process.stderr.write('usage: bench [--count N] [--seed S] [--repeat R] [--window W] [--batch B] [--parse-workers N] [--keep] [--cpu-prof]\n');
+const tickets = Number(flags.tickets);
+if (!positive(count) || !Number.isInteger(seed) || !positive(batch) || !positive(repeat) || !positive(tickets) || (flags.only !== undefined && flags.only !== 'reads')) {
+  process.stderr.write('usage: bench [--count N] [--seed S] [--repeat R] [--window W] [--batch B] [--parse-workers N] [--tickets N] [--only reads] [--keep] [--cpu-prof]\n');
   process.exit(2);
 }
 
@@ -137,7 +143,27 @@ async function main(): Promise<Report> {
   const facts = report.ingest.at(-1)?.facts;
   if (database && facts && Object.values(facts.outboxByKind).some((n) => n > 0)) await delivery(report, database);
   else report.notes.push('delivery not measured: the ingest pass left no mail in the outbox');
+  await reads(report);
   return report;
+}
+
+/** list, today and client on a generated store of --tickets tickets; each median under 100 ms is the target. */
+async function reads(report: Report): Promise<void> {
+  const dir = path.join(work, 'reads');
+  const configData = benchConfigData({ database: path.join(dir, 'ticketd.sqlite'), dataDir: path.join(dir, 'data'), imapPort: 1, user: 'bench', password: 'x' });
+  try {
+    const r = await runPhase<ReadsResult>('reads', { configData, baseDir: work, tickets, seed, runs: 7 } satisfies ReadsArgs, log('reads'), prof('reads'));
+    say(`reads: ${r.value.tickets} tickets (${r.value.openTickets} not closed), ${r.value.messages} messages, generated in ${r.value.generateSeconds.toFixed(1)} s; median of 7 runs, target < 100 ms`);
+    for (const t of r.value.timings) {
+      say(`  ${t.name.padEnd(52)} ${t.medianMs.toFixed(1).padStart(7)} ms  ${t.medianMs < 100 ? 'ok ' : 'OVER'}  (${t.rows} rows; runs ${t.ms.map((x) => x.toFixed(0)).join(' ')})`);
+    }
+    say('  query plans:');
+    for (const [name, lines] of Object.entries(r.value.plans)) say(`    ${name.padEnd(20)} ${lines.join(' | ')}`);
+    report.reads = r.value.timings.map((t) => ({ name: t.name, medianMs: t.medianMs }));
+  } catch (err) {
+    report.notes.push(`reads not measured: ${firstLine(err)}`);
+    say(`reads: not measured (${firstLine(err)})`);
+  }
 }
 
 async function delivery(report: Report, database: string): Promise<void> {
@@ -198,9 +224,19 @@ const fmtRate = (t: Timed): string => `${t.count} msgs in ${t.seconds.toFixed(2)
 const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(0);
 const firstLine = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
 
-main()
+const start: Promise<Report> =
+  flags.only === 'reads'
+    ? (async () => {
+        const report: Report = { count: 0, seed, notes: [], loadBefore: os.loadavg(), baseline: [], ingest: [], nodemailer: [], drain: [] };
+        say(`bench: read commands only, ${tickets} tickets, seed ${seed}, work dir ${work}`);
+        await reads(report);
+        return report;
+      })()
+    : main();
+
+start
   .then((report) => {
-    printReport(report);
+    if (flags.only !== 'reads') printReport(report);
     if (flags['cpu-prof'] && existsSync(profRoot)) {
       keep = true;
       for (const phase of readdirSync(profRoot).sort()) say(`\n-- CPU profile: ${phase}\n${summarizeDir(path.join(profRoot, phase))}`);

@@ -14,6 +14,7 @@ const phases: Record<string, () => Promise<PhaseModule>> = {
   'smtp-sink': () => import('./phases/smtp-sink.js'),
   'nodemailer-send': () => import('./phases/nodemailer-send.js'),
   drain: () => import('./phases/drain.js'),
+  reads: () => import('./phases/reads.js'),
 };
 
 const name = process.argv[2] ?? '';

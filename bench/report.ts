@@ -20,6 +20,8 @@ export interface Report {
   notes: string[];
   loadBefore: number[];
   parseWorkers?: number;
+  /** Median milliseconds of each read command on the generated store (printed by bench.ts). */
+  reads?: { name: string; medianMs: number }[];
 }
 
 const cpuRatio = (base?: Measured, ours?: Measured): number | null =>

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadConfig, resolveConfigPath } from '../config/load.js';
+import { loadConfig, resolveConfigPath, type LoadOptions } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { ConfigError, TicketdError } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
@@ -8,10 +8,14 @@ import { cleanText, escapeForTerminal } from '../mail/clean-text.js';
 export const configOption = ['-c, --config <file>', 'config file (default $TICKETD_CONFIG, then ./ticketd.yaml)'] as const;
 export const jsonOption = ['--json', 'print JSON instead of text'] as const;
 
-/** Load the config or exit 2 listing every problem. */
-export function configFrom(opts: { config?: string }): Config {
+/**
+ * Load the config or exit 2 listing every problem. Only commands that connect (run) pass
+ * `secrets: true`; the rest leave the IMAP/SMTP password placeholders unresolved, so
+ * `ticketd list` needs no password in its environment.
+ */
+export function configFrom(opts: { config?: string }, load: LoadOptions = { secrets: false }): Config {
   try {
-    return loadConfig(resolveConfigPath(opts.config));
+    return loadConfig(resolveConfigPath(opts.config), process.env, load);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -31,6 +35,14 @@ export function loggerFor(config: Config): Logger {
 /** Text for a terminal: of the control characters only line feeds and tabs are printed. */
 export function print(text: string): void {
   process.stdout.write(cleanText(text));
+}
+
+/**
+ * Text whose stored parts were already cleaned (every `table` cell goes through cleanLine)
+ * and which may carry our own colour codes: written as it is, or `print` would strip them.
+ */
+export function printCleaned(text: string): void {
+  process.stdout.write(text);
 }
 
 export function printJson(value: unknown): void {

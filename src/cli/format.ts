@@ -2,14 +2,18 @@ import { cleanLine } from '../mail/clean-text.js';
 
 // Plain-text presentation shared by the read commands; the data comes from src/service.
 
-/** Columns padded to the widest cell (each cleaned to one line first); the last column is never padded. */
-export function table(header: string[], rows: string[][]): string {
+/**
+ * Columns padded to the widest cell (each cleaned to one line first); the last column is never
+ * padded. `paint` may wrap a body cell, after cleaning and padding, in our own colour codes.
+ */
+export function table(header: string[], rows: string[][], paint?: (col: number, padded: string) => string): string {
   const all = [header, ...rows].map((r) => r.map((cell) => cleanLine(cell)));
   const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
   return all
-    .map((r) =>
+    .map((r, row) =>
       r
         .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!)))
+        .map((cell, i) => (paint && row > 0 ? paint(i, cell) : cell))
         .join('  ')
         .trimEnd(),
     )

@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerCheckConfig } from './check-config.js';
+import { registerClient } from './client.js';
 import { registerExplain } from './explain.js';
 import { registerJournal } from './journal.js';
 import { registerList } from './list.js';
 import { registerOutbox } from './outbox.js';
 import { registerPipeline } from './pipeline.js';
 import { registerReprocess } from './reprocess.js';
+import { registerRework } from './rework.js';
 import { registerRun } from './run.js';
 import { registerShow } from './show.js';
+import { registerToday } from './today.js';
 
 // Each command lives in its own file and registers itself; the file parses flags and calls
 // one service function. Exit codes: 0 ok, 1 failure, 2 bad usage or bad config.
@@ -30,5 +33,8 @@ registerExplain(program);
 registerPipeline(program);
 registerReprocess(program);
 registerOutbox(program);
+registerToday(program);
+registerClient(program);
+registerRework(program);
 
 await program.parseAsync(process.argv);

@@ -9,7 +9,7 @@ export function registerRun(program: Command): void {
     .option('--once', 'one pass over the mailbox and the outbox, then exit 0')
     .action(
       action(async (opts: { config?: string; once?: boolean }) => {
-        const config = configFrom(opts);
+        const config = configFrom(opts, { secrets: true });
         await runDaemon(config, { once: Boolean(opts.once), log: loggerFor(config) });
       }),
     );

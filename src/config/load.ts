@@ -11,12 +11,25 @@ export function resolveConfigPath(flag?: string): string {
   return path.resolve(flag ?? process.env.TICKETD_CONFIG ?? DEFAULT_CONFIG_PATH);
 }
 
+/** Config paths of the passwords only `run` and `check-config` need (they connect). */
+const SECRET_PATHS = new Set(['mailbox.password', 'smtp.password']);
+
+export interface LoadOptions {
+  /**
+   * false: leave `${NAME}` in mailbox.password and smtp.password as written, so commands that
+   * never connect (list, today, assign…) work without the secrets in their environment.
+   * Everything else is still substituted and validated. Default true.
+   */
+  secrets?: boolean;
+}
+
 /**
  * Replace `${NAME}` in every string with the environment variable, so secrets stay out of
  * the file. A missing variable is a config problem reported with its path.
  */
-function substituteEnv(value: unknown, at: string, env: NodeJS.ProcessEnv, problems: string[]): unknown {
+function substituteEnv(value: unknown, at: string, env: NodeJS.ProcessEnv, problems: string[], secrets = true): unknown {
   if (typeof value === 'string') {
+    if (!secrets && SECRET_PATHS.has(at)) return value;
     return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (ref: string, name: string) => {
       const v = env[name];
       if (v === undefined) {
@@ -27,19 +40,19 @@ function substituteEnv(value: unknown, at: string, env: NodeJS.ProcessEnv, probl
       return v;
     });
   }
-  if (Array.isArray(value)) return value.map((v, i) => substituteEnv(v, `${at}.${i}`, env, problems));
+  if (Array.isArray(value)) return value.map((v, i) => substituteEnv(v, `${at}.${i}`, env, problems, secrets));
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, substituteEnv(v, at ? `${at}.${k}` : k, env, problems)]),
+      Object.entries(value).map(([k, v]) => [k, substituteEnv(v, at ? `${at}.${k}` : k, env, problems, secrets)]),
     );
   }
   return value;
 }
 
 /** Validate already-parsed config data; relative paths resolve against `baseDir`. */
-export function parseConfig(data: unknown, baseDir: string, env: NodeJS.ProcessEnv = process.env): Config {
+export function parseConfig(data: unknown, baseDir: string, env: NodeJS.ProcessEnv = process.env, opts: LoadOptions = {}): Config {
   const problems: string[] = [];
-  const substituted = substituteEnv(data, '', env, problems);
+  const substituted = substituteEnv(data, '', env, problems, opts.secrets ?? true);
   const result = configSchema.safeParse(substituted);
   if (!result.success) {
     for (const issue of result.error.issues) {
@@ -55,7 +68,7 @@ export function parseConfig(data: unknown, baseDir: string, env: NodeJS.ProcessE
   return config;
 }
 
-export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env, opts: LoadOptions = {}): Config {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -64,5 +77,5 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   }
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length) throw new ConfigError(doc.errors.map((e) => `${file}: ${e.message}`));
-  return parseConfig(doc.toJS(), path.dirname(file), env);
+  return parseConfig(doc.toJS(), path.dirname(file), env, opts);
 }

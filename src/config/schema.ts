@@ -5,6 +5,16 @@ import { compileRulePattern } from './rule-regex.js';
 // The one source of the config type. Rule operators and fields are closed sets so that a
 // typo fails at start-up with its path instead of silently never matching.
 
+/** A zone name Intl knows (the ICU copy of the IANA database); throws RangeError otherwise. */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const id = z.string().regex(/^[a-z][a-z0-9_-]*$/, 'lowercase id: letters, digits, _ and -');
 
 export const ruleOps = ['equals', 'contains', 'matches', 'domain'] as const;
@@ -54,6 +64,8 @@ const staff = z
     name: z.string().min(1),
     email: z.string().email(),
     role: z.enum(['agent', 'lead', 'manager']),
+    // The OS login that acts as this staff member on the CLI when neither --as nor TICKETD_AS is given.
+    login: z.string().min(1).optional(),
   })
   .strict();
 
@@ -160,7 +172,7 @@ export const configSchema = z
   .object({
     database: z.string().min(1),
     data_dir: z.string().min(1),
-    timezone: z.string().default('UTC'),
+    timezone: z.string().default('UTC').refine(isTimeZone, { message: 'not an IANA time zone name (e.g. America/Chicago)' }),
     support_address: z.string().email(),
     // Our own outgoing mail carries this header; seeing it on incoming mail means a loop.
     loop_header: z.string().default('X-Ticketd-Loop'),
@@ -211,6 +223,7 @@ export const configSchema = z
       dup(staffList.map((s) => str(s.id)), (i) => ['staff', i, 'id'], 'staff id');
       dup(staffList.map((s) => str(s.email)?.toLowerCase()), (i) => ['staff', i, 'email'], 'staff email');
       dup(types.map((t) => str(t.id)), (i) => ['request_types', i, 'id'], 'request type id');
+      dup(staffList.map((s) => str(s.login)), (i) => ['staff', i, 'login'], 'staff login');
       dup(types.map((t) => str(t.prefix)), (i) => ['request_types', i, 'prefix'], 'prefix');
       types.forEach((t, i) => {
         const a = str(t.assignee);

@@ -81,11 +81,20 @@ const ticketCols = `id, key, type_id AS typeId, subject, status, priority, assig
 type RawTicket = Omit<TicketRow, 'clientWrote'> & { clientWrote: number };
 const toTicket = (r: RawTicket): TicketRow => ({ ...r, clientWrote: r.clientWrote === 1 });
 
+/** "Not closed", spelled out: `status <> 'closed'` cannot use an index on status. */
+export const NOT_CLOSED = `status IN ('new', 'open', 'tbc')`;
+
+// For the other read models of tickets (read-work, read-client): the same columns and shape.
+export const ticketColumns = ticketCols;
+export type RawTicketRow = RawTicket;
+export const toTicketRow = toTicket;
+
 /** Tickets matching the filter, oldest first (the order agents work them in). */
 export function listTickets(db: Db, filter: TicketFilter = {}): TicketRow[] {
   const where: string[] = [];
   const params: Record<string, string> = {};
-  if (!filter.status) where.push(`status <> 'closed'`);
+  // The statuses other than closed, spelled out: `<> 'closed'` cannot use tickets_status.
+  if (!filter.status) where.push(NOT_CLOSED);
   else if (filter.status !== 'all') {
     where.push('status = @status');
     params.status = filter.status;

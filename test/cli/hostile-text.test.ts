@@ -42,6 +42,8 @@ describe('read commands on stored hostile text', () => {
     ['show --full', ['show', 'REF-1000', '--full']],
     ['list', ['list']],
     ['journal', ['journal']],
+    ['today', ['today', '--as', 'olivia']],
+    ['client', ['client', 'alice@acme.example']],
   ])('`%s` prints no ESC, BEL, C1 or bidi control, and keeps the words', (_what, args) => {
     const r = ticketd([...args, '-c', config]);
     expect(r.status).toBe(0);
@@ -58,6 +60,7 @@ describe('read commands on stored hostile text', () => {
     ['show', ['show', 'REF-1000']],
     ['list', ['list']],
     ['journal', ['journal']],
+    ['client', ['client', 'alice@acme.example']],
   ])('`%s --json` escapes them instead: the same data, nothing a terminal acts on', (_what, args) => {
     const r = ticketd([...args, '--json', '-c', config]);
     expect(r.status).toBe(0);

@@ -27,7 +27,7 @@ describe('ticketd list', () => {
   it('shows open tickets oldest first, without closed ones', () => {
     const r = ticketd(['list', '-c', config]);
     expect(r.status).toBe(0);
-    expect(r.stdout.split('\n')[0]).toMatch(/^KEY\s+STATUS\s+TYPE\s+ASSIGNEE\s+CLIENT\s+AGE\s+SUBJECT$/);
+    expect(r.stdout.split('\n')[0]).toMatch(/^KEY\s+STATUS\s+TYPE\s+ASSIGNEE\s+CLIENT\s+PRIORITY\s+OPENED\s+AGE\s+SUBJECT$/);
     expect(keysOf(r.stdout)).toEqual(['REF-1000', 'SEO-1001', 'TRI-1002']);
   });
 

@@ -108,3 +108,46 @@ describe('config loading', () => {
     expect(problemsOf(() => loadConfig(path.join(dir, 'missing.yaml')))[0]).toMatch(/cannot read/);
   });
 });
+
+describe('config loading without secrets (commands that never connect)', () => {
+  it('leaves the IMAP and SMTP password placeholders unresolved and still substitutes the rest', () => {
+    const data = valid() as Record<string, any>;
+    data.smtp = { host: '127.0.0.1', port: 25, from: 'support@agency.example', user: 'u', password: '${SMTP_PASSWORD}' };
+    data.data_dir = '${DATA_DIR}';
+    const c = parseConfig(data, '/', { DATA_DIR: '/srv/data' }, { secrets: false });
+    expect(c.mailbox.password).toBe('${IMAP_PASSWORD}');
+    expect(c.smtp!.password).toBe('${SMTP_PASSWORD}');
+    expect(c.data_dir).toBe('/srv/data');
+  });
+
+  it('still reports a missing variable outside the passwords, and every other problem', () => {
+    const data = valid() as Record<string, any>;
+    data.mailbox.user = '${IMAP_USER}';
+    data.staff[0].role = 'boss';
+    const problems = problemsOf(() => parseConfig(data, '/', {}, { secrets: false }));
+    expect(problems).toContain('mailbox.user: environment variable IMAP_USER is not set');
+    expect(problems.some((p) => p.startsWith('staff.0.role:'))).toBe(true);
+    expect(problems.join('\n')).not.toContain('IMAP_PASSWORD');
+  });
+
+  it('with secrets (the default) a missing password variable is a problem', () => {
+    expect(problemsOf(() => parseConfig(valid(), '/', {}))).toEqual(['mailbox.password: environment variable IMAP_PASSWORD is not set']);
+  });
+});
+
+describe('timezone and staff logins', () => {
+  it('accepts an IANA zone name and rejects a misspelt one with its path', () => {
+    expect(parseConfig({ ...valid(), timezone: 'America/Chicago' }, '/', { IMAP_PASSWORD: 'x' }).timezone).toBe('America/Chicago');
+    expect(problemsOf(() => parseConfig({ ...valid(), timezone: 'America/Chicgo' }, '/', { IMAP_PASSWORD: 'x' }))).toEqual([
+      'timezone: not an IANA time zone name (e.g. America/Chicago)',
+    ]);
+  });
+
+  it('takes an optional OS login per staff member, each login once', () => {
+    const data = valid() as Record<string, any>;
+    data.staff[0].login = 'olivia.p';
+    expect(parseConfig(data, '/', { IMAP_PASSWORD: 'x' }).staff[0]!.login).toBe('olivia.p');
+    data.staff[1].login = 'olivia.p';
+    expect(problemsOf(() => parseConfig(data, '/', { IMAP_PASSWORD: 'x' }))).toEqual(['staff.1.login: duplicate staff login "olivia.p"']);
+  });
+});
