@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { PRIORITIES, ROLES } from '../tickets/status.js';
 import { compileRulePattern } from './rule-regex.js';
 
 // The one source of the config type. Rule operators and fields are closed sets so that a
@@ -41,7 +42,7 @@ const rule = z
       .object({
         type: id.optional(),
         assignee: id.optional(),
-        priority: z.enum(['low', 'normal', 'high', 'urgent']).optional(),
+        priority: z.enum(PRIORITIES).optional(),
       })
       .strict(),
     continue: z.boolean().default(false),
@@ -53,7 +54,7 @@ const staff = z
     id,
     name: z.string().min(1),
     email: z.string().email(),
-    role: z.enum(['agent', 'lead', 'manager']),
+    role: z.enum(ROLES),
   })
   .strict();
 

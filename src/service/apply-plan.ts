@@ -6,7 +6,8 @@ import { nowIso, type Db } from '../store/db.js';
 import { eventStore } from '../store/events.js';
 import { journalStore, type JournalRow, type Outcome } from '../store/journal.js';
 import { ticketStore } from '../store/tickets.js';
-import type { ChangeHook, MessageSnapshot, TicketChange } from './changes.js';
+import { inTransaction } from '../store/transaction.js';
+import type { ChangeHook, MessageSnapshot, TicketChange } from '../tickets/changes.js';
 
 // The one SQLite transaction per message: its journal outcome, the ticket, message,
 // attachments and events it causes, the change hooks (outbox rows), and the checkpoint
@@ -77,21 +78,12 @@ function stores(db: Db): Stores {
 }
 
 /**
- * Its own transaction, or the caller's when one is open (a group commit). There an error
- * rolls the whole group back, and it is redone a message per transaction, so a savepoint per
- * message would only cost: SQLite copies every page a savepoint changes into its journal.
- */
-function atomically<T>(db: Db, fn: () => T): T {
-  return db.inTransaction ? fn() : db.transaction(fn)();
-}
-
-/**
  * Apply a pipeline plan to the store in one transaction (or the caller's). Throws on error;
  * then nothing of it is written once the transaction it ran in is rolled back.
  */
 export function applyPlan(ctx: ApplyContext, input: PlannedMessage): Applied {
   const s = stores(ctx.db);
-  return atomically(ctx.db, (): Applied => {
+  return inTransaction(ctx.db, (): Applied => {
     const row = s.journal.get(input.journalId);
     if (!row) throw new Error(`journal row ${input.journalId} not found`);
     const stale = staleFor(ctx.db, row, input.guard ?? PENDING);
@@ -122,7 +114,7 @@ export function applyOutcome(
   guard: ApplyGuard = PENDING,
 ): Applied {
   const s = stores(ctx.db);
-  return atomically(ctx.db, (): Applied => {
+  return inTransaction(ctx.db, (): Applied => {
     const row = s.journal.get(journalId);
     if (!row) throw new Error(`journal row ${journalId} not found`);
     const stale = staleFor(ctx.db, row, guard);

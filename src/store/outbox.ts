@@ -1,3 +1,5 @@
+import type { EventKind } from '../tickets/events.js';
+import type { Channel } from '../tickets/status.js';
 import type { Db } from './db.js';
 
 // The outbox table: one row per outgoing mail, written in the transaction of the change that
@@ -224,8 +226,8 @@ export interface OutboxEvent {
   journalId: number | null;
   at: string;
   actor: string;
-  via: 'email' | 'cli' | 'cron' | 'system';
-  kind: string;
+  via: Channel;
+  kind: EventKind;
   data: Record<string, unknown>;
 }
 

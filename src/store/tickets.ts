@@ -1,31 +1,16 @@
+import type { TicketSnapshot } from '../tickets/changes.js';
+import type { Priority, Status } from '../tickets/status.js';
 import type { Db } from './db.js';
 
 // Writes to tickets and the mail on them (messages, attachments). Reads that other areas
 // need for a change snapshot live here too, so the column names stay in one file.
-
-export type TicketStatus = 'new' | 'open' | 'tbc' | 'closed';
-
-/** What the service hands to change hooks (the same shape as its TicketSnapshot). */
-export interface TicketSummary {
-  id: number;
-  key: string;
-  typeId: string;
-  subject: string;
-  status: TicketStatus;
-  assignee: string | null;
-  checker: string;
-  clientEmail: string | null;
-  clientName: string | null;
-  threadMessageId: string | null;
-  createdAt: string;
-}
 
 export interface NewTicket {
   typeId: string;
   prefix: string;
   numberStart: number;
   subject: string;
-  priority: string;
+  priority: Priority;
   assignee: string | null;
   openerKind: 'client' | 'staff';
   openerEmail: string;
@@ -79,13 +64,13 @@ export function ticketStore(db: Db) {
      VALUES (@key, @number, @typeId, @subject, 'new', @priority, @assignee, @openerKind,
        @openerEmail, @openerName, @checker, @clientEmail, @organisation, @threadMessageId, @at, @at)`,
   );
-  const snapshot = db.prepare<[number], TicketSummary>(
+  const snapshot = db.prepare<[number], TicketSnapshot>(
     `SELECT id, key, type_id AS typeId, subject, status, assignee, checker, client_email AS clientEmail,
        CASE WHEN opener_kind = 'client' THEN opener_name END AS clientName,
        thread_message_id AS threadMessageId, created_at AS createdAt
      FROM tickets WHERE id = ?`,
   );
-  const setStatus = db.prepare<[TicketStatus, string, string | null, number]>(
+  const setStatus = db.prepare<[Status, string, string | null, number]>(
     `UPDATE tickets SET status = ?, updated_at = ?, closed_at = ? WHERE id = ?`,
   );
   const setClientWrote = db.prepare<[number, string, number]>(
@@ -111,12 +96,12 @@ export function ticketStore(db: Db) {
       const id = Number(insertTicket.run({ ...cols, key, number }).lastInsertRowid);
       return { id, key };
     },
-    snapshot(id: number): TicketSummary {
+    snapshot(id: number): TicketSnapshot {
       const s = snapshot.get(id);
       if (!s) throw new Error(`ticket ${id} not found`);
       return s;
     },
-    setStatus(id: number, status: TicketStatus, at: string): void {
+    setStatus(id: number, status: Status, at: string): void {
       setStatus.run(status, at, status === 'closed' ? at : null, id);
     },
     setClientWrote(id: number, wrote: boolean, at: string): void {

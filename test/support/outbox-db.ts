@@ -1,4 +1,4 @@
-import type { MessageSnapshot, TicketSnapshot } from '../../src/service/changes.js';
+import type { MessageSnapshot, TicketSnapshot } from '../../src/tickets/changes.js';
 import type { Db } from '../../src/store/db.js';
 
 // Hand-made tickets and change snapshots for outbox tests that run without the ingest.
