@@ -66,6 +66,8 @@ const requestType = z
     // Null for the triage queue: leads pick it up and assign.
     assignee: id.nullable().default(null),
     turnaround: z.string().default('2 business days'),
+    // false: the assignee may close straight from open, without a checker's look (tbc).
+    requires_check: z.boolean().default(true),
   })
   .strict();
 

@@ -237,4 +237,23 @@ export const migrations: readonly string[] = [
   CREATE INDEX outbox_auto_replies_recent ON outbox(created_at, status, audience) WHERE auto_replied = 1;
   CREATE INDEX outbox_due_audience ON outbox(status, audience, next_attempt_at);
   `,
+  // ticket worker and rework tracker
+  `
+  -- worker: who marked the ticket done (tbc); a send-back gives the ticket back to them.
+  -- rework: one row per send-back (the "ENFRA tracker" of the process document):
+  -- back_to_tbc_at stays NULL until the worker marks the ticket done again.
+  ALTER TABLE tickets ADD COLUMN worker TEXT;
+  CREATE TABLE rework (
+    id             INTEGER PRIMARY KEY,
+    ticket_id      INTEGER NOT NULL REFERENCES tickets(id),
+    type_id        TEXT NOT NULL,
+    worker         TEXT NOT NULL,           -- staff id who did the work sent back
+    checker        TEXT NOT NULL,           -- staff id who sent it back
+    sent_back_at   TEXT NOT NULL,
+    reason         TEXT NOT NULL,
+    back_to_tbc_at TEXT
+  );
+  CREATE INDEX rework_ticket ON rework(ticket_id, back_to_tbc_at);
+  CREATE INDEX rework_sent_back ON rework(sent_back_at);
+  `,
 ];

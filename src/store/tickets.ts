@@ -5,6 +5,21 @@ import type { Db } from './db.js';
 // Writes to tickets and the mail on them (messages, attachments). Reads that other areas
 // need for a change snapshot live here too, so the column names stay in one file.
 
+/** The fields the ticket service changes, all written together under the status compare-and-set. */
+export interface TicketFields {
+  status: Status;
+  assignee: string | null;
+  worker: string | null;
+  typeId: string;
+  priority: Priority;
+  clientWrote: boolean;
+}
+
+/** The ticket as the service reads it before deciding a move. */
+export interface TicketState extends TicketSnapshot, TicketFields {
+  checker: string;
+}
+
 export interface NewTicket {
   typeId: string;
   prefix: string;
@@ -65,17 +80,32 @@ export function ticketStore(db: Db) {
        @openerEmail, @openerName, @checker, @clientEmail, @organisation, @threadMessageId, @at, @at)`,
   );
   const snapshot = db.prepare<[number], TicketSnapshot>(
-    `SELECT id, key, type_id AS typeId, subject, status, assignee, checker, client_email AS clientEmail,
+    `SELECT id, key, type_id AS typeId, subject, status, priority, assignee, checker, client_email AS clientEmail,
        CASE WHEN opener_kind = 'client' THEN opener_name END AS clientName,
        thread_message_id AS threadMessageId, created_at AS createdAt
      FROM tickets WHERE id = ?`,
   );
-  const setStatus = db.prepare<[Status, string, string | null, number]>(
-    `UPDATE tickets SET status = ?, updated_at = ?, closed_at = ? WHERE id = ?`,
+  const state = db.prepare<[number], Omit<TicketState, 'clientWrote'> & { clientWrote: number }>(
+    `SELECT id, key, type_id AS typeId, subject, status, priority, assignee, checker, worker, client_wrote AS clientWrote,
+       client_email AS clientEmail, CASE WHEN opener_kind = 'client' THEN opener_name END AS clientName,
+       thread_message_id AS threadMessageId, created_at AS createdAt
+     FROM tickets WHERE id = ?`,
   );
-  const setClientWrote = db.prepare<[number, string, number]>(
-    `UPDATE tickets SET client_wrote = ?, updated_at = ? WHERE id = ?`,
+  const idByKey = db.prepare<[string], { id: number }>(`SELECT id FROM tickets WHERE key = ?`);
+  // Compare-and-set on the status the caller read: 0 rows changed means someone else moved
+  // the ticket meanwhile, and the caller refuses rather than overwrite their change.
+  const write = db.prepare(
+    `UPDATE tickets SET status = @status, assignee = @assignee, worker = @worker, type_id = @typeId,
+       priority = @priority, client_wrote = @clientWrote, updated_at = @at,
+       closed_at = CASE WHEN @status = 'closed' THEN COALESCE(CASE WHEN status = 'closed' THEN closed_at END, @at) END
+     WHERE id = @id AND status = @expect`,
   );
+  const insertRework = db.prepare(
+    `INSERT INTO rework (ticket_id, type_id, worker, checker, sent_back_at, reason)
+     VALUES (@ticketId, @typeId, @worker, @checker, @at, @reason)`,
+  );
+  const reworkDone = db.prepare<[string, number]>(`UPDATE rework SET back_to_tbc_at = ? WHERE ticket_id = ? AND back_to_tbc_at IS NULL`);
+  const linkOutbox = db.prepare<[number, string, number]>(`UPDATE messages SET outbox_id = ?, message_id = ? WHERE id = ?`);
   const insertMessage = db.prepare(
     `INSERT INTO messages (ticket_id, journal_id, outbox_id, direction, author_kind, author_email, message_id,
        subject, body_text, visible_text, body_html, created_at)
@@ -101,11 +131,26 @@ export function ticketStore(db: Db) {
       if (!s) throw new Error(`ticket ${id} not found`);
       return s;
     },
-    setStatus(id: number, status: Status, at: string): void {
-      setStatus.run(status, at, status === 'closed' ? at : null, id);
+    /** Everything the ticket service reads before it decides; null when there is no such ticket. */
+    state(id: number): TicketState | null {
+      const r = state.get(id);
+      return r ? { ...r, clientWrote: r.clientWrote === 1 } : null;
     },
-    setClientWrote(id: number, wrote: boolean, at: string): void {
-      setClientWrote.run(wrote ? 1 : 0, at, id);
+    idByKey: (key: string): number | null => idByKey.get(key.trim().toUpperCase())?.id ?? null,
+    /** Write the ticket's changeable fields if its status is still `expect`; false when it was not. */
+    write(id: number, expect: Status, next: TicketFields, at: string): boolean {
+      return write.run({ id, expect, ...next, clientWrote: next.clientWrote ? 1 : 0, at }).changes === 1;
+    },
+    addRework(r: { ticketId: number; typeId: string; worker: string; checker: string; reason: string; at: string }): number {
+      return Number(insertRework.run(r).lastInsertRowid);
+    },
+    /** The worker marked it done again: the open rework entries of the ticket came back to tbc. */
+    reworkBackToTbc(ticketId: number, at: string): void {
+      reworkDone.run(at, ticketId);
+    },
+    /** A message we send: the outbox row that carries it, and its Message-ID (threading). */
+    linkOutbox(messageId: number, outboxId: number, mailMessageId: string): void {
+      linkOutbox.run(outboxId, mailMessageId, messageId);
     },
     addMessage(m: NewMessage): number {
       return Number(insertMessage.run({ outboxId: null, ...m }).lastInsertRowid);

@@ -12,7 +12,7 @@ export interface TicketSnapshot {
   typeId: string;
   subject: string;
   status: Status;
-  priority?: Priority;
+  priority: Priority;
   assignee: string | null;
   checker: string;
   clientEmail: string | null;

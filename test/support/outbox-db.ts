@@ -13,6 +13,7 @@ export function makeTicket(db: Db, over: Partial<TicketSnapshot> = {}): TicketSn
     typeId: 'seo',
     subject: 'Our listing vanished from Google',
     status: 'new',
+    priority: 'normal',
     assignee: 'seth',
     checker: 'management',
     clientEmail: 'dana@bakery.example',
