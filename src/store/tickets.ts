@@ -105,7 +105,6 @@ export function ticketStore(db: Db) {
      VALUES (@ticketId, @typeId, @worker, @checker, @at, @reason)`,
   );
   const reworkDone = db.prepare<[string, number]>(`UPDATE rework SET back_to_tbc_at = ? WHERE ticket_id = ? AND back_to_tbc_at IS NULL`);
-  const linkOutbox = db.prepare<[number, string, number]>(`UPDATE messages SET outbox_id = ?, message_id = ? WHERE id = ?`);
   const insertMessage = db.prepare(
     `INSERT INTO messages (ticket_id, journal_id, outbox_id, direction, author_kind, author_email, message_id,
        subject, body_text, visible_text, body_html, created_at)
@@ -148,10 +147,6 @@ export function ticketStore(db: Db) {
     reworkBackToTbc(ticketId: number, at: string): void {
       reworkDone.run(at, ticketId);
     },
-    /** A message we send: the outbox row that carries it, and its Message-ID (threading). */
-    linkOutbox(messageId: number, outboxId: number, mailMessageId: string): void {
-      linkOutbox.run(outboxId, mailMessageId, messageId);
-    },
     addMessage(m: NewMessage): number {
       return Number(insertMessage.run({ outboxId: null, ...m }).lastInsertRowid);
     },
@@ -162,3 +157,11 @@ export function ticketStore(db: Db) {
 }
 
 export type TicketStore = ReturnType<typeof ticketStore>;
+
+/** The first message's new text: what the client asked (the assignment notice quotes it). */
+export const firstMessageText = (db: Db, ticketId: number): string =>
+  (db.prepare<[number], { t: string }>(`SELECT visible_text AS t FROM messages WHERE ticket_id = ? ORDER BY id LIMIT 1`).get(ticketId)?.t ?? '');
+
+/** A message we send: the outbox row that carries it and its Message-ID (so answers thread). */
+export const linkMessageToOutbox = (db: Db, messageId: number, outboxId: number, mailMessageId: string): void =>
+  void db.prepare(`UPDATE messages SET outbox_id = ?, message_id = ? WHERE id = ?`).run(outboxId, mailMessageId, messageId);
