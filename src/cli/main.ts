@@ -1,6 +1,13 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerAssign } from './assign.js';
 import { registerCheckConfig } from './check-config.js';
+import { registerNote } from './note.js';
+import { registerOpen } from './open.js';
+import { registerReply } from './reply.js';
+import { registerRetype } from './retype.js';
+import { registerSendBack } from './send-back.js';
+import { registerStatus } from './status.js';
 import { registerExplain } from './explain.js';
 import { registerJournal } from './journal.js';
 import { registerList } from './list.js';
@@ -30,5 +37,12 @@ registerExplain(program);
 registerPipeline(program);
 registerReprocess(program);
 registerOutbox(program);
+registerOpen(program);
+registerAssign(program);
+registerStatus(program);
+registerSendBack(program);
+registerNote(program);
+registerReply(program);
+registerRetype(program);
 
 await program.parseAsync(process.argv);
