@@ -118,9 +118,9 @@ export interface AppendArgs {
 }
 
 /**
- * A mail on a ticket. The client's sets the blue flag and reopens a closed ticket; staff mail
- * is a staff action (clears blue, a new ticket is taken on, a closed one reopens). A third
- * party's changes nothing.
+ * A mail on a ticket. The client's sets the blue flag and reopens a closed ticket. Verified
+ * staff mail is kept like a note until staff commands by mail exist (issue 9 relays it as a
+ * reply): it clears the blue flag and moves nothing. A third party's changes nothing.
  */
 export function append(ctx: ServiceContext, actor: Actor, channel: Channel, args: AppendArgs): Result & { message?: MessageSnapshot } {
   const s = storesOf(ctx.db);
@@ -149,7 +149,7 @@ export function append(ctx: ServiceContext, actor: Actor, channel: Channel, args
     actor,
     channel,
     { id: args.ticketId },
-    { kind: 'reply' },
+    staff ? { kind: 'note' } : { kind: 'reply' },
     (t) => {
       reopened = t.status === 'closed';
       return {
@@ -159,7 +159,7 @@ export function append(ctx: ServiceContext, actor: Actor, channel: Channel, args
         },
         afterEvents: (id) => args.record?.(id),
         events: () => [{ kind: staff ? 'staff_replied' : 'client_replied', data: { messageId: message!.id, threadedBy: args.threadedBy } }],
-        statusData: reopened ? { reason: staff ? 'staff wrote on a closed ticket' : 'client replied to a closed ticket' } : {},
+        statusData: reopened ? { reason: 'client replied to a closed ticket' } : {},
         changes: (after) => [{ kind: 'message-appended', ticket: after, message: message!, reopened: reopened && after.status !== 'closed' }],
       };
     },

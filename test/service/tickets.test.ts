@@ -131,6 +131,9 @@ describe('the process through the ticket service', () => {
     const id = ticketStore(db).idByKey(key)!;
     ok(svc.append(ctx, dana, 'email', { ticketId: id, message: typedMessage('any news?', 'Re: Site down', { email: 'dana@bakery.example', name: 'Dana' }), threadedBy: 'headers' }));
     expect(row(key)).toMatchObject({ blue: 1, status: 'new' });
+    ok(svc.append(ctx, seth, 'email', { ticketId: id, message: typedMessage('looking', 'Re: Site down', { email: 'seth@agency.example', name: 'Seth' }), threadedBy: 'headers' }));
+    expect(row(key)).toMatchObject({ blue: 0, status: 'new' }); // verified staff mail: like a note until issue 9 relays it
+    ok(svc.append(ctx, dana, 'email', { ticketId: id, message: typedMessage('hello?', 'Re: Site down', { email: 'dana@bakery.example', name: 'Dana' }), threadedBy: 'headers' }));
     ok(svc.note(ctx, seth, 'cli', { target: target(key), text: 'called her back\u0007, fixing' }));
     expect(row(key)).toMatchObject({ blue: 0, status: 'new' });
     expect(events(key).at(-1)).toMatchObject({ kind: 'note', actor: 'seth', data: { text: 'called her back, fixing' } });
