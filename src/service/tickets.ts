@@ -1,4 +1,5 @@
 import { cleanLine, cleanText } from '../mail/clean-text.js';
+import type { AttachmentInfo } from '../router/types.js';
 import type { MessageSnapshot } from '../tickets/changes.js';
 import type { Move } from '../tickets/rules.js';
 import { decide } from '../tickets/rules.js';
@@ -94,7 +95,12 @@ export function note(ctx: ServiceContext, actor: Actor, channel: Channel, args: 
  * moves it on in the same step (tbc or closed); checked before anything is written, so a
  * refused move sends no reply either.
  */
-export function reply(ctx: ServiceContext, actor: Actor, channel: Channel, args: { target: Target; text: string; then?: 'tbc' | 'closed' }): Result {
+export function reply(
+  ctx: ServiceContext,
+  actor: Actor,
+  channel: Channel,
+  args: { target: Target; text: string; then?: 'tbc' | 'closed'; /** Already in the blob store (reply-files.ts). */ attachments?: readonly AttachmentInfo[] },
+): Result {
   const text = textOf(args.text);
   if (typeof text !== 'string') return text;
   const t = load(ctx, args.target);
@@ -126,6 +132,8 @@ export function reply(ctx: ServiceContext, actor: Actor, channel: Channel, args:
           bodyHtml: null,
           at: when,
         });
+        for (const a of args.attachments ?? [])
+          storesOf(ctx.db).tickets.addAttachment({ messageId, filename: a.filename, contentType: a.contentType, size: a.size, sha256: a.sha256, path: a.storedPath, note: null });
         message = { id: messageId, journalId: null, messageId: null, references: [], subject: t.subject, authorKind: 'staff', authorEmail: email, authorName: by.name, visibleText: text };
       },
       events: () => [{ kind: 'staff_replied', data: { messageId: message!.id, to: t.clientEmail } }],

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
@@ -172,6 +175,33 @@ describe('working tickets from the command line', () => {
     expect(ticket(config, 'TEC-1000')).toMatchObject({ status: 'tbc', worker: 'joe' });
     const note = readDb(config, (db) => db.prepare(`SELECT data FROM events WHERE kind = 'note'`).get() as { data: string });
     expect(JSON.parse(note.data)).toEqual({ text: 'called[2J her back' });
+  }, 60_000);
+
+  it('reply --attach: the files go with the mail; a missing or too big file refuses the whole reply', async () => {
+    const { file, config } = setup('attach');
+    const key = (JSON.parse(as(file, 'seth', 'open', '--client', 'eve@shop.example', '--type', 'tech', '--subject', 'Invoice copy', '-m', 'x', '--json').stdout) as { ticket: { key: string } }).ticket.key;
+    const dir = path.dirname(file);
+    const pdf = path.join(dir, 'invoice 4411.pdf');
+    writeFileSync(pdf, Buffer.from('%PDF-1.4 a small invoice\n'));
+    const big = path.join(dir, 'big.bin');
+    writeFileSync(big, Buffer.alloc(2048, 1));
+    const before = counts(config);
+    const missing = as(file, 'seth', 'reply', key, '-m', 'Here it is.', '--attach', path.join(dir, 'nope.pdf'));
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('cannot read nope.pdf');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}limits:\n  attachment_max_bytes: 1024\n`);
+    const tooBig = as(file, 'seth', 'reply', key, '-m', 'Here it is.', '--attach', big);
+    expect(tooBig.status).toBe(1);
+    expect(tooBig.stderr).toContain('over limits.attachment_max_bytes');
+    expect(counts(config)).toEqual(before);
+
+    const r = as(file, 'seth', 'reply', key, '-m', 'Here it is.', '--attach', pdf);
+    expect(r.stderr).toBe('');
+    await runOnce(loadConfig(file));
+    const [mail] = to('eve@shop.example');
+    const parsed = await simpleParser(mail!.raw);
+    expect(parsed.attachments.map((a) => [a.filename, a.contentType, a.content.toString()])).toEqual([['invoice 4411.pdf', 'application/pdf', '%PDF-1.4 a small invoice\n']]);
+    expect(parsed.text).toContain('Here it is.');
   }, 60_000);
 
   it('who is acting: no --as and no TICKETD_AS is a usage error (exit 2); an unknown id too', () => {
