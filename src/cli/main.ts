@@ -1,7 +1,14 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerAssign } from './assign.js';
 import { registerCheckConfig } from './check-config.js';
 import { registerClient } from './client.js';
+import { registerNote } from './note.js';
+import { registerOpen } from './open.js';
+import { registerReply } from './reply.js';
+import { registerRetype } from './retype.js';
+import { registerSendBack } from './send-back.js';
+import { registerStatus } from './status.js';
 import { registerExplain } from './explain.js';
 import { registerJournal } from './journal.js';
 import { registerList } from './list.js';
@@ -36,5 +43,12 @@ registerOutbox(program);
 registerToday(program);
 registerClient(program);
 registerRework(program);
+registerOpen(program);
+registerAssign(program);
+registerStatus(program);
+registerSendBack(program);
+registerNote(program);
+registerReply(program);
+registerRetype(program);
 
 await program.parseAsync(process.argv);

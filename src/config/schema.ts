@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { PRIORITIES, ROLES } from '../tickets/status.js';
 import { compileRulePattern } from './rule-regex.js';
 
 // The one source of the config type. Rule operators and fields are closed sets so that a
@@ -51,7 +52,7 @@ const rule = z
       .object({
         type: id.optional(),
         assignee: id.optional(),
-        priority: z.enum(['low', 'normal', 'high', 'urgent']).optional(),
+        priority: z.enum(PRIORITIES).optional(),
       })
       .strict(),
     continue: z.boolean().default(false),
@@ -63,7 +64,7 @@ const staff = z
     id,
     name: z.string().min(1),
     email: z.string().email(),
-    role: z.enum(['agent', 'lead', 'manager']),
+    role: z.enum(ROLES),
     // The OS login that acts as this staff member on the CLI when neither --as nor TICKETD_AS is given.
     login: z.string().min(1).optional(),
   })
@@ -77,6 +78,8 @@ const requestType = z
     // Null for the triage queue: leads pick it up and assign.
     assignee: id.nullable().default(null),
     turnaround: z.string().default('2 business days'),
+    // false: the assignee may close straight from open, without a checker's look (tbc).
+    requires_check: z.boolean().default(true),
   })
   .strict();
 

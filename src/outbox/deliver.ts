@@ -2,6 +2,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import addressparser from 'nodemailer/lib/addressparser/index.js';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
+import path from 'node:path';
 import type { Config } from '../config/schema.js';
 import { TicketdError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -15,6 +16,8 @@ import {
   nextDueAt,
   releaseStaleClaims,
   type OutboxRow,
+  outboxFiles,
+  type OutboxFile,
 } from '../store/outbox.js';
 import { claimant, isStaleClaim } from './claims.js';
 import { failureText, isPermanent } from './is-permanent.js';
@@ -83,8 +86,9 @@ const envelopeFrom = (config: Config): string =>
   (config.smtp?.from ? addressparser(config.smtp.from, { flatten: true })[0]?.address : undefined) || config.support_address;
 
 /** The mail as nodemailer sends it; fixed by the row, so a retry is byte-for-byte the same mail. */
-export function messageOf(config: Config, row: OutboxRow): Mail.Options {
+export function messageOf(config: Config, row: OutboxRow, files: readonly OutboxFile[] = []): Mail.Options {
   const from = config.smtp?.from ?? config.support_address;
+  const dataDir = path.resolve(config.data_dir);
   return {
     // Set explicitly: nodemailer would otherwise make one RCPT of every address in the To,
     // Cc and Bcc headers. One row, one recipient, whatever its headers say.
@@ -101,6 +105,10 @@ export function messageOf(config: Config, row: OutboxRow): Mail.Options {
     references: row.refs.length ? row.refs.map(bracket) : undefined,
     date: new Date(row.createdAt),
     headers: row.headers,
+    // Files a staff member attached to a reply, streamed from the blob store (never held whole).
+    ...(files.length
+      ? { attachments: files.map((f) => ({ filename: f.filename, contentType: f.contentType, path: path.resolve(dataDir, f.path) })) }
+      : {}),
   };
 }
 
@@ -130,7 +138,7 @@ async function deliverOne(config: Config, db: Db, transport: Transport, row: Out
   }
   let error: unknown;
   try {
-    await transport.sendMail(messageOf(config, row));
+    await transport.sendMail(messageOf(config, row, outboxFiles(db, row.id)));
   } catch (err) {
     error = smtpTlsRefusal(smtp, err) ?? err ?? new Error('unknown SMTP failure');
   }

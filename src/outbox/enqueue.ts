@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/schema.js';
-import type { ChangeHook, MessageSnapshot, TicketChange, TicketSnapshot } from '../service/changes.js';
+import type { ChangeHook, MessageSnapshot, TicketChange, TicketSnapshot } from '../tickets/changes.js';
 import type { Db } from '../store/db.js';
 import { openTicketsOf, ticketDetails } from '../store/client-tickets.js';
+import { firstMessageText, linkMessageToOutbox } from '../store/tickets.js';
 import { autoRepliesSince, autoRepliesTo, insertOutbox, recordOutboxEvent } from '../store/outbox.js';
 import { capReferences, cleanName, cleanSubject } from '../mail/clean-text.js';
 import { ageWords, linkFreeSummary, statusWord } from '../templates/format.js';
@@ -16,6 +17,13 @@ import { isOwnAddress, mailboxProblem, recipientKey } from './recipient.js';
 
 /** Replies to a message someone sent (RFC 3834 "auto-replied"); limited per recipient. */
 const autoReplies: ReadonlySet<MailKind> = new Set(['ack', 'status', 'unknown_sender']);
+/**
+ * Written by a person (a staff reply): no Auto-Submitted (RFC 3834: absent means "no"), so
+ * the client's mail program treats it like any mail from a person, and no request to suppress
+ * their out-of-office (we want to know they are away). The loop header stays: it is still
+ * our mail if it ever comes back to the support mailbox.
+ */
+const humanMail: ReadonlySet<MailKind> = new Set(['reply']);
 
 interface Thread {
   inReplyTo: string | null;
@@ -56,7 +64,7 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
     data: MailData[K],
     thread: Thread,
     refs: { ticketId: number | null; journalId: number | null },
-  ): void {
+  ): { id: number; messageId: string } | null {
     const at = now();
     const createdAt = at.toISOString();
     const auto = autoReplies.has(kind);
@@ -73,7 +81,7 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
         kind: 'mail_refused',
         data: { mail: kind, to: to.length > 200 ? `${to.slice(0, 200)}…` : to, reason: `not written: the recipient ${problem}` },
       });
-      return;
+      return null;
     }
     const key = recipientKey(to);
     const audience = staffKeys.has(key) ? 'staff' : 'outside';
@@ -99,11 +107,13 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
       messageId,
       inReplyTo: thread.inReplyTo,
       refs: thread.refs,
-      headers: {
-        'Auto-Submitted': auto ? 'auto-replied' : 'auto-generated',
-        [config.loop_header]: 'ticketd',
-        'X-Auto-Response-Suppress': 'All',
-      },
+      headers: humanMail.has(kind)
+        ? { [config.loop_header]: 'ticketd' }
+        : {
+            'Auto-Submitted': auto ? 'auto-replied' : 'auto-generated',
+            [config.loop_header]: 'ticketd',
+            'X-Auto-Response-Suppress': 'All',
+          },
       text: mail.text,
       html: mail.html,
       status: held ? 'held' : 'pending',
@@ -119,9 +129,32 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
         kind: 'mail_held',
         data: { outbox_id: id, mail: kind, to, reason: held },
       });
+    return { id, messageId };
   }
 
   const typeOf = (t: TicketSnapshot) => typeById.get(t.typeId);
+
+  /** The notice to a ticket's (new) assignee: on arrival, and on every (re)assignment by hand. */
+  function assignmentNotice(db: Db, t: TicketSnapshot, journalId: number | null, by: { name: string; reason: string | null } | null, first?: MessageSnapshot): void {
+    const assignee = t.assignee ? staffById.get(t.assignee) : undefined;
+    if (!assignee) return;
+    const details = ticketDetails(db, t.id);
+    const type = typeOf(t);
+    enqueue(db, 'assigned', assignee.email, {
+      brand,
+      key: t.key,
+      subject: cleanSubject(t.subject),
+      assigneeName: assignee.name,
+      clientName: greetingName(t.clientName),
+      clientEmail: t.clientEmail ?? first?.authorEmail ?? '',
+      organisation: details?.organisation ?? null,
+      typeLabel: type?.label ?? t.typeId,
+      priority: details?.priority ?? 'normal',
+      summary: linkFreeSummary(first ? first.visibleText : firstMessageText(db, t.id)),
+      assignedBy: by?.name ?? null,
+      reason: by?.reason ?? null,
+    }, onTicket(t), { ticketId: t.id, journalId });
+  }
 
   return (db: Db, change: TicketChange): void => {
     switch (change.kind) {
@@ -130,7 +163,7 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
         const refs = { ticketId: t.id, journalId: m.journalId };
         const type = typeOf(t);
         // The assignment notice below still goes: only the answer to the sender is withheld.
-        if (t.clientEmail && !change.noAutoAnswer) {
+        if (t.clientEmail && !change.noAutoAnswer && !change.quiet) {
           const fromClient = m.authorEmail?.toLowerCase() === t.clientEmail.toLowerCase();
           enqueue(db, 'ack', t.clientEmail, {
             brand,
@@ -141,21 +174,7 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
             turnaround: type?.turnaround ?? '2 business days',
           }, fromClient ? replyTo(m) : onTicket(t), refs);
         }
-        const assignee = t.assignee ? staffById.get(t.assignee) : undefined;
-        const details = ticketDetails(db, t.id);
-        if (assignee)
-          enqueue(db, 'assigned', assignee.email, {
-            brand,
-            key: t.key,
-            subject: cleanSubject(t.subject),
-            assigneeName: assignee.name,
-            clientName: greetingName(t.clientName),
-            clientEmail: t.clientEmail ?? m.authorEmail ?? '',
-            organisation: details?.organisation ?? null,
-            typeLabel: type?.label ?? t.typeId,
-            priority: details?.priority ?? 'normal',
-            summary: linkFreeSummary(m.visibleText),
-          }, onTicket(t), refs);
+        assignmentNotice(db, t, m.journalId, null, m);
         return;
       }
       case 'message-appended':
@@ -168,6 +187,41 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
           ticketId: t.id,
           journalId: null,
         });
+        return;
+      }
+      case 'assigned': {
+        if (!change.to) return; // to the triage queue: the leads see it in their list
+        assignmentNotice(db, change.ticket, null, { name: change.by.name, reason: change.reason });
+        return;
+      }
+      case 'sent-back': {
+        const t = change.ticket;
+        const worker = staffById.get(change.worker);
+        if (!worker) return;
+        enqueue(db, 'sent_back', worker.email, {
+          brand,
+          key: t.key,
+          subject: cleanSubject(t.subject),
+          workerName: worker.name,
+          checkerName: change.by.name,
+          reason: change.reason,
+          typeLabel: typeOf(t)?.label ?? t.typeId,
+        }, onTicket(t), { ticketId: t.id, journalId: null });
+        return;
+      }
+      case 'replied': {
+        const t = change.ticket;
+        if (!t.clientEmail) return;
+        const sent = enqueue(db, 'reply', t.clientEmail, {
+          brand,
+          key: t.key,
+          subject: cleanSubject(t.subject),
+          clientName: greetingName(t.clientName),
+          text: change.text,
+          staffName: cleanName(change.by.name) || brand.name,
+        }, onTicket(t), { ticketId: t.id, journalId: null });
+        // The stored message carries the Message-ID the client's answer will refer to.
+        if (sent) linkMessageToOutbox(db, change.message.id, sent.id, sent.messageId);
         return;
       }
       case 'status-requested': {

@@ -1,6 +1,7 @@
 import { compileRulePattern, type RulePattern } from '../config/rule-regex.js';
 import type { Rule, RuleCondition } from '../config/schema.js';
 import { domainOf, headerValues, inDomain } from './mail-fields.js';
+import type { Priority } from '../tickets/status.js';
 import type { Mail } from './types.js';
 
 // Pure rule matching. A rule matches when every condition in its `match` list holds; a
@@ -60,7 +61,7 @@ export function ruleMatches(mail: Readonly<Mail>, rule: Rule): boolean {
 export interface RuleOutcome {
   type?: string;
   assignee?: string;
-  priority?: 'low' | 'normal' | 'high' | 'urgent';
+  priority?: Priority;
   matched: string[];
 }
 

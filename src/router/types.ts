@@ -1,4 +1,6 @@
 import type { Config } from '../config/schema.js';
+import type { Sender } from '../mail/sender.js';
+import type { Priority, Status } from '../tickets/status.js';
 
 // The types a pipeline stage sees. A stage reads the parsed mail and the decision so far and
 // returns a patch, a final plan, or nothing; it never touches the database or globals.
@@ -53,20 +55,12 @@ export interface Mail {
   authResults: string[][];
 }
 
-export type SenderKind = 'client' | 'staff' | 'unknown';
-
-export interface Sender {
-  kind: SenderKind;
-  email: string;
-  name: string;
-  staffId?: string;
-  organisation?: string;
-}
+export type { Sender, SenderKind } from '../mail/sender.js';
 
 export interface TicketRef {
   id: number;
   key: string;
-  status: 'new' | 'open' | 'tbc' | 'closed';
+  status: Status;
   subject: string;
   clientEmail: string | null;
 }
@@ -80,7 +74,7 @@ export interface Decision {
   threadedBy?: 'subject-tag' | 'headers';
   typeId?: string;
   assignee?: string | null;
-  priority?: 'low' | 'normal' | 'high' | 'urgent';
+  priority?: Priority;
   matchedRules?: string[];
   /** Why no automatic answer (ack, status answer, unknown-sender answer) may go out; reasons joined by "; ". */
   noAutoAnswer?: string;
@@ -103,7 +97,7 @@ export interface Authentication {
 
 /** The final plan for a message. */
 export type Plan =
-  | { action: 'create'; typeId: string; assignee: string | null; priority: 'low' | 'normal' | 'high' | 'urgent'; sender: Sender }
+  | { action: 'create'; typeId: string; assignee: string | null; priority: Priority; sender: Sender }
   /**
    * `thirdParty` (why): the writer is not the ticket's client, of its organisation, or verified
    * staff; kept on the ticket, it reopens nothing, flags nothing and makes no one known.

@@ -6,7 +6,10 @@ import { nowIso, type Db } from '../store/db.js';
 import { eventStore } from '../store/events.js';
 import { journalStore, type JournalRow, type Outcome } from '../store/journal.js';
 import { ticketStore } from '../store/tickets.js';
-import type { ChangeHook, MessageSnapshot, TicketChange } from './changes.js';
+import type { Actor } from '../tickets/status.js';
+import { append, open, type MessageIn } from './ticket-mail.js';
+import { inTransaction } from '../store/transaction.js';
+import type { ChangeHook, MessageSnapshot, TicketChange } from '../tickets/changes.js';
 
 // The one SQLite transaction per message: its journal outcome, the ticket, message,
 // attachments and events it causes, the change hooks (outbox rows), and the checkpoint
@@ -77,21 +80,12 @@ function stores(db: Db): Stores {
 }
 
 /**
- * Its own transaction, or the caller's when one is open (a group commit). There an error
- * rolls the whole group back, and it is redone a message per transaction, so a savepoint per
- * message would only cost: SQLite copies every page a savepoint changes into its journal.
- */
-function atomically<T>(db: Db, fn: () => T): T {
-  return db.inTransaction ? fn() : db.transaction(fn)();
-}
-
-/**
  * Apply a pipeline plan to the store in one transaction (or the caller's). Throws on error;
  * then nothing of it is written once the transaction it ran in is rolled back.
  */
 export function applyPlan(ctx: ApplyContext, input: PlannedMessage): Applied {
   const s = stores(ctx.db);
-  return atomically(ctx.db, (): Applied => {
+  return inTransaction(ctx.db, (): Applied => {
     const row = s.journal.get(input.journalId);
     if (!row) throw new Error(`journal row ${input.journalId} not found`);
     const stale = staleFor(ctx.db, row, input.guard ?? PENDING);
@@ -122,7 +116,7 @@ export function applyOutcome(
   guard: ApplyGuard = PENDING,
 ): Applied {
   const s = stores(ctx.db);
-  return atomically(ctx.db, (): Applied => {
+  return inTransaction(ctx.db, (): Applied => {
     const row = s.journal.get(journalId);
     if (!row) throw new Error(`journal row ${journalId} not found`);
     const stale = staleFor(ctx.db, row, guard);
@@ -167,82 +161,34 @@ function applyToTickets(ctx: ApplyContext, s: Stores, input: PlannedMessage): Ap
   };
   switch (plan.action) {
     case 'create': {
-      const type = ctx.config.request_types.find((t) => t.id === plan.typeId);
-      if (!type) throw new Error(`unknown request type "${plan.typeId}"`);
       const staff = plan.sender.kind === 'staff';
-      const { id, key } = s.tickets.create({
-        typeId: type.id,
-        prefix: type.prefix,
-        numberStart: ctx.config.ticket_number_start,
-        subject: mail.subject.trim() || '(no subject)',
-        priority: plan.priority,
+      const opened = open(ctx, actorOf(ctx, plan.sender), 'email', {
+        typeId: plan.typeId,
+        subject: mail.subject,
+        client: staff ? null : { email: plan.sender.email, name: plan.sender.name, organisation: plan.sender.organisation ?? null },
         assignee: plan.assignee,
-        openerKind: staff ? 'staff' : 'client',
-        openerEmail: plan.sender.email,
-        openerName: plan.sender.name || null,
-        // Staff check what they open themselves; management checks what clients open.
-        checker: staff ? (plan.sender.staffId ?? plan.sender.email) : 'management',
-        clientEmail: staff ? null : plan.sender.email,
-        organisation: plan.sender.organisation ?? null,
-        threadMessageId: mail.messageId,
-        at,
+        priority: plan.priority,
+        message: messageIn(journalId, mail, plan.sender),
+        rules: input.result.decision.matchedRules ?? [],
+        noAutoAnswer: input.result.decision.noAutoAnswer,
+        record: (id) => recordTrust(s, input, id, at),
       });
-      if (!staff) s.clients.seen(plan.sender.email, plan.sender.name, plan.sender.organisation ?? null, at);
-      const message = addMessage(s, id, journalId, mail, plan.sender, at);
-      s.events.add({
-        ticketId: id,
-        journalId,
-        actor: actorOf(plan.sender),
-        via: 'email',
-        kind: 'created',
-        at,
-        data: {
-          key,
-          type: type.id,
-          assignee: plan.assignee,
-          priority: plan.priority,
-          checker: staff ? (plan.sender.staffId ?? plan.sender.email) : 'management',
-          rules: input.result.decision.matchedRules ?? [],
-          messageId: message.id,
-        },
-      });
-      const withheld = recordTrust(s, input, id, at);
-      emit({ kind: 'ticket-created', ticket: s.tickets.snapshot(id), message, ...withheld });
-      return { outcome: 'created', reason: withheldReason(withheld), ticketId: id, ticketKey: key };
+      // The pipeline's plan names a configured type and staff: a refusal here is a bug.
+      if (!opened.ok) throw new Error(`cannot open the ticket: ${opened.sentence}`);
+      const { key, id } = opened.ticket;
+      return { outcome: 'created', reason: withheldReason(recordedWithheld(input)), ticketId: id, ticketKey: key };
     }
     case 'append': {
-      const ticket = s.tickets.snapshot(plan.ticket.id);
-      if (plan.thirdParty) return appendThirdParty(s, input, { ...plan, thirdParty: plan.thirdParty }, at, emit);
-      const fromClient = plan.sender.kind !== 'staff';
-      const message = addMessage(s, ticket.id, journalId, mail, plan.sender, at);
-      // Blue flag: set by the client writing, cleared by staff answering by mail.
-      s.tickets.setClientWrote(ticket.id, fromClient, at);
-      const reopened = fromClient && ticket.status === 'closed';
-      s.events.add({
-        ticketId: ticket.id,
-        journalId,
-        actor: actorOf(plan.sender),
-        via: 'email',
-        kind: fromClient ? 'client_replied' : 'staff_replied',
-        at,
-        data: { messageId: message.id, threadedBy: input.result.decision.threadedBy ?? null },
+      const appended = append(ctx, actorOf(ctx, plan.sender), 'email', {
+        ticketId: plan.ticket.id,
+        message: messageIn(journalId, mail, plan.sender),
+        threadedBy: input.result.decision.threadedBy ?? null,
+        thirdParty: plan.thirdParty,
+        organisation: plan.sender.organisation ?? null,
+        record: (id) => recordTrust(s, input, id, at, false),
       });
-      if (reopened) {
-        s.tickets.setStatus(ticket.id, 'open', at);
-        s.events.add({
-          ticketId: ticket.id,
-          journalId,
-          actor: actorOf(plan.sender),
-          via: 'email',
-          kind: 'status_changed',
-          at,
-          data: { from: 'closed', to: 'open', reason: 'client replied to a closed ticket' },
-        });
-      }
-      if (fromClient) s.clients.seen(plan.sender.email, plan.sender.name, plan.sender.organisation ?? null, at);
-      recordTrust(s, input, ticket.id, at, false);
-      emit({ kind: 'message-appended', ticket: s.tickets.snapshot(ticket.id), message, reopened });
-      return { outcome: 'appended', reason: null, ticketId: ticket.id, ticketKey: ticket.key };
+      if (!appended.ok) throw new Error(`cannot append to ${plan.ticket.key}: ${appended.sentence}`);
+      return { outcome: 'appended', reason: plan.thirdParty ? `third party: ${plan.thirdParty}` : null, ticketId: plan.ticket.id, ticketKey: plan.ticket.key };
     }
     case 'ignore': {
       if (plan.ticket) {
@@ -260,7 +206,7 @@ function applyToTickets(ctx: ApplyContext, s: Stores, input: PlannedMessage): Ap
       return { outcome: 'ignored', reason: plan.reason, ticketId: plan.ticket?.id ?? null, ticketKey: plan.ticket?.key ?? null };
     }
     case 'status-request': {
-      s.events.add({ ticketId: null, journalId, actor: actorOf(plan.sender), via: 'email', kind: 'status_requested', at });
+      s.events.add({ ticketId: null, journalId, actor: actorName(plan.sender), via: 'email', kind: 'status_requested', at });
       const withheld = recordTrust(s, input, null, at);
       emit({ kind: 'status-requested', sender: plan.sender, message: snapshotOf(0, journalId, mail, plan.sender), ...withheld });
       const why = withheldReason(withheld);
@@ -270,7 +216,7 @@ function applyToTickets(ctx: ApplyContext, s: Stores, input: PlannedMessage): Ap
       s.events.add({
         ticketId: null,
         journalId,
-        actor: actorOf(plan.sender),
+        actor: actorName(plan.sender),
         via: 'email',
         kind: 'sender_refused',
         at,
@@ -284,7 +230,32 @@ function applyToTickets(ctx: ApplyContext, s: Stores, input: PlannedMessage): Ap
   }
 }
 
-const actorOf = (sender: Sender): string => sender.staffId ?? sender.email;
+/** Who wrote, for the ticket service: verified staff by id and role, anyone else by address. */
+function actorOf(ctx: ApplyContext, sender: Sender): Actor {
+  const member = sender.kind === 'staff' && sender.staffId ? ctx.config.staff.find((m) => m.id === sender.staffId) : undefined;
+  return member ? { kind: 'staff', id: member.id, role: member.role } : { kind: 'client', email: sender.email };
+}
+
+const actorName = (sender: Sender): string => sender.staffId ?? sender.email;
+
+/** What the pipeline withheld; the same finding recordTrust writes as an event. */
+const recordedWithheld = (input: PlannedMessage): { noAutoAnswer?: string } =>
+  input.result.decision.noAutoAnswer ? { noAutoAnswer: input.result.decision.noAutoAnswer } : {};
+
+function messageIn(journalId: number, mail: Mail, sender: Sender): MessageIn {
+  return {
+    journalId,
+    messageId: mail.messageId,
+    references: mail.references,
+    subject: mail.subject,
+    bodyText: mail.text,
+    visibleText: mail.visibleText,
+    bodyHtml: mail.html,
+    attachments: mail.attachments,
+    authorEmail: sender.email,
+    authorName: sender.name || null,
+  };
+}
 
 /**
  * The trust findings of the pipeline as events on the ticket (or ticketless): a staff address
@@ -304,63 +275,6 @@ function recordTrust(s: Stores, input: PlannedMessage, ticketId: number | null, 
 }
 
 const withheldReason = (w: { noAutoAnswer?: string }): string | null => (w.noAutoAnswer ? `no automatic answer: ${w.noAutoAnswer}` : null);
-
-/**
- * A third party's mail on a ticket: kept as a message, marked by its event, but it changes
- * nothing (no reopen, no blue flag either way) and makes nobody a known client.
- */
-function appendThirdParty(
-  s: Stores,
-  input: PlannedMessage,
-  plan: Extract<Plan, { action: 'append' }> & { thirdParty: string },
-  at: string,
-  emit: (c: TicketChange) => void,
-): Applied {
-  const { mail, journalId } = input;
-  const { id: ticketId, key: ticketKey } = plan.ticket;
-  const why = plan.thirdParty;
-  const message = addMessage(s, ticketId, journalId, mail, plan.sender, at);
-  s.events.add({
-    ticketId,
-    journalId,
-    actor: actorOf(plan.sender),
-    via: 'email',
-    kind: 'third_party_wrote',
-    at,
-    data: { messageId: message.id, threadedBy: input.result.decision.threadedBy ?? null, reason: why },
-  });
-  recordTrust(s, input, ticketId, at, false);
-  emit({ kind: 'message-appended', ticket: s.tickets.snapshot(ticketId), message, reopened: false, thirdParty: why });
-  return { outcome: 'appended', reason: `third party: ${why}`, ticketId, ticketKey };
-}
-
-function addMessage(s: Stores, ticketId: number, journalId: number, mail: Mail, sender: Sender, at: string): MessageSnapshot {
-  const id = s.tickets.addMessage({
-    ticketId,
-    journalId,
-    direction: 'in',
-    authorKind: sender.kind === 'staff' ? 'staff' : 'client',
-    authorEmail: sender.email,
-    messageId: mail.messageId,
-    subject: mail.subject,
-    bodyText: mail.text,
-    visibleText: mail.visibleText,
-    bodyHtml: mail.html,
-    at,
-  });
-  for (const a of mail.attachments) {
-    s.tickets.addAttachment({
-      messageId: id,
-      filename: a.filename,
-      contentType: a.contentType,
-      size: a.size,
-      sha256: a.sha256,
-      path: a.storedPath,
-      note: a.note ?? null,
-    });
-  }
-  return snapshotOf(id, journalId, mail, sender);
-}
 
 /** id 0: the mail was not stored as a ticket message (a status request, a refused sender). */
 function snapshotOf(id: number, journalId: number, mail: Mail, sender: Sender): MessageSnapshot {

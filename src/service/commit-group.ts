@@ -1,6 +1,7 @@
 import { isStorageError } from '../errors.js';
 import type { Mail } from '../router/types.js';
 import { checkpointStore } from '../store/checkpoints.js';
+import { inTransaction } from '../store/transaction.js';
 import type { JournalRow } from '../store/journal.js';
 import type { Applied, MailboxPosition } from './apply-plan.js';
 import { decideParsed, processParsed, type ProcessContext } from './process-message.js';
@@ -36,7 +37,7 @@ export function commitGroup(ctx: ProcessContext, group: readonly GroupItem[]): G
   };
   if (group.length > 1) {
     try {
-      return ctx.db.transaction(() => group.map(one(decideParsed)))();
+      return inTransaction(ctx.db, () => group.map(one(decideParsed)));
     } catch (err) {
       // A full disk fails every message alike: the pass stops and retries them later.
       if (isStorageError(err)) throw err;

@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import type { DaemonPart } from './daemon.js';
+import type { DaemonPart } from './daemon-part.js';
 import { outboxPart } from './outbox-part.js';
 
 // What runs in the daemon beside the mailbox loop, in one list. A function of the config:

@@ -5,10 +5,12 @@ import { createParsePool, type ParsePool } from '../ingest/parse-pool.js';
 import type { Logger } from '../log.js';
 import { openDb, type Db } from '../store/db.js';
 import { createLookup } from '../store/lookup.js';
-import type { ChangeHook } from './changes.js';
+import type { DaemonContext, DaemonPart } from './daemon-part.js';
 import { daemonParts } from './daemon-parts.js';
 import { acquireLock } from './lock.js';
-import { ingestFolder, type PassContext, type PassStats } from './ingest-pass.js';
+import { ingestFolder, type PassContext } from './ingest-pass.js';
+
+export type { DaemonContext, DaemonPart };
 
 export interface DaemonOptions {
   once: boolean;
@@ -19,27 +21,6 @@ export interface DaemonOptions {
   signal?: AbortSignal;
   /** Observe the mailbox connection's state machine (tests). */
   onMailboxState?: (state: MailboxState) => void;
-}
-
-export interface DaemonContext {
-  config: Readonly<Config>;
-  db: Db;
-  log: Logger;
-  /** Aborted on SIGTERM/SIGINT: finish what is in hand and return. */
-  signal: AbortSignal;
-}
-
-/** Something that runs beside the mailbox loop (the outbox). Every member is optional. */
-export interface DaemonPart {
-  name: string;
-  /** Called inside each message's transaction, so what they write commits with it. */
-  hooks?: readonly ChangeHook[];
-  /** After every mailbox pass (e.g. wake the delivery loop: new rows may be due). */
-  afterPass?(ctx: DaemonContext, stats: PassStats): void;
-  /** `run --once`: after the mailbox pass, e.g. drain the outbox; then the daemon exits. */
-  once?(ctx: DaemonContext): Promise<void>;
-  /** The long-running loop; must return soon after ctx.signal aborts. */
-  run?(ctx: DaemonContext): Promise<void>;
 }
 
 /**

@@ -5,6 +5,7 @@ import { parseHead, type HeadSummary } from '../ingest/parse-head.js';
 import type { ParsePool } from '../ingest/parse-pool.js';
 import { rawMessageId } from '../ingest/raw-message-id.js';
 import { checkpointStore } from '../store/checkpoints.js';
+import { inTransaction } from '../store/transaction.js';
 import type { Mail } from '../router/types.js';
 import { journalStore, type JournalRow, type Outcome } from '../store/journal.js';
 import { applyOutcome, type Applied } from './apply-plan.js';
@@ -380,7 +381,7 @@ function journalFirst(
   folder: OpenFolder,
   stored: StoredRaw[],
 ): { row: JournalRow; source: Buffer | null; counted: boolean; suspect: boolean }[] {
-  return ctx.db.transaction(() =>
+  return inTransaction(ctx.db, () =>
     stored.map(({ uid, source, blob, messageId, oversize }) => {
       let { row, counted } = journal.recordCounted({
         mailbox: folder.key,
@@ -398,7 +399,7 @@ function journalFirst(
       journal.setOutcome(row.id, { outcome: 'failed', ...failed });
       return { row: journal.get(row.id)!, source: null, counted: false, suspect: false };
     }),
-  )();
+  );
 }
 
 function* batches(listed: Listed[], maxCount: number, held: (l: Listed) => number): Generator<Listed[]> {

@@ -2,7 +2,7 @@ import type { Config } from '../config/schema.js';
 import { drainOutbox, startOutboxLoop } from '../outbox/deliver.js';
 import { createOutboxHook } from '../outbox/enqueue.js';
 import { loadTemplates } from '../templates/load.js';
-import type { DaemonPart } from './daemon.js';
+import type { DaemonPart } from './daemon-part.js';
 
 /**
  * The outbox in the daemon: the hook that writes mail inside each message's transaction,

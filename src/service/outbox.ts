@@ -2,6 +2,7 @@ import type { Config } from '../config/schema.js';
 import { TicketdError } from '../errors.js';
 import { isOwnAddress } from '../outbox/recipient.js';
 import { nowIso, openDb, type Db } from '../store/db.js';
+import { inTransaction } from '../store/transaction.js';
 import { getOutbox, listOutbox, recordOutboxEvent, releaseOutbox, type OutboxRow } from '../store/outbox.js';
 import { withReadDb } from './read-db.js';
 
@@ -68,10 +69,10 @@ function release(db: Db, row: OutboxRow, at: string, actor: string): boolean {
   return true;
 }
 
-function inTransaction<T>(config: Config, fn: (db: Db) => T): T {
+function withWriteDb<T>(config: Config, fn: (db: Db) => T): T {
   const db = openDb(config.database);
   try {
-    return db.transaction(() => fn(db))();
+    return inTransaction(db, () => fn(db));
   } finally {
     db.close();
   }
@@ -82,7 +83,7 @@ function inTransaction<T>(config: Config, fn: (db: Db) => T): T {
  * daemon (or the next `run --once`) delivers it. Same Message-ID: still the same mail.
  */
 export function retryMail(config: Config, id: number, actor = 'cli'): { id: number; to: string; subject: string } {
-  return inTransaction(config, (db) => {
+  return withWriteDb(config, (db) => {
     const row = getOutbox(db, id);
     if (!row) throw new TicketdError('NOT_FOUND', `no outbox mail #${id}`);
     if (isOwnAddress(config.support_address, row.toAddr))
@@ -103,7 +104,7 @@ export interface BulkRetry {
 
 /** `outbox retry --failed` / `--held`: every such mail queued again, in one transaction. */
 export function retryMails(config: Config, statuses: ('failed' | 'held')[], actor = 'cli'): BulkRetry {
-  return inTransaction(config, (db) => {
+  return withWriteDb(config, (db) => {
     const at = nowIso();
     const result: BulkRetry = { failed: 0, held: 0, keptOwn: 0 };
     for (const row of listOutbox(db, statuses)) {

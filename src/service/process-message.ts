@@ -6,7 +6,7 @@ import { runPipeline } from '../router/pipeline.js';
 import type { LookupPort, Mail } from '../router/types.js';
 import type { Db } from '../store/db.js';
 import { applyOutcome, applyPlan, type Applied, type ApplyGuard, type MailboxPosition } from './apply-plan.js';
-import type { ChangeHook } from './changes.js';
+import type { ChangeHook } from '../tickets/changes.js';
 
 // From a parsed message (attachments already stored) or the error that stopped its parse, to
 // its committed outcome: the pipeline, then the one transaction. Shared by the

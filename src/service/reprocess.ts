@@ -6,7 +6,7 @@ import type { Logger } from '../log.js';
 import { openDb } from '../store/db.js';
 import { journalStore, type JournalRow, type Outcome } from '../store/journal.js';
 import { createLookup } from '../store/lookup.js';
-import type { ChangeHook } from './changes.js';
+import type { ChangeHook } from '../tickets/changes.js';
 import { daemonParts } from './daemon-parts.js';
 import { applyOutcome } from './apply-plan.js';
 import { acquireLock } from './lock.js';

@@ -1,3 +1,4 @@
+import type { Status } from '../tickets/status.js';
 import type { Db } from './db.js';
 
 // A client's open tickets, for the "status" answer.
@@ -5,7 +6,8 @@ import type { Db } from './db.js';
 export interface ClientTicket {
   key: string;
   subject: string;
-  status: 'new' | 'open' | 'tbc';
+  /** Never closed: only open tickets are listed. */
+  status: Exclude<Status, 'closed'>;
   createdAt: string;
 }
 

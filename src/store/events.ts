@@ -1,15 +1,18 @@
+import type { EventKind } from '../tickets/events.js';
+import type { Channel } from '../tickets/status.js';
 import { nowIso, type Db } from './db.js';
 
 // Every change as a row (who, what, when, via), so any report can be rebuilt from events.
 
-export type Via = 'email' | 'cli' | 'cron' | 'system';
+/** Where the change came from (the event's `via` column). */
+export type Via = Channel;
 
 export interface NewEvent {
   ticketId: number | null;
   journalId?: number | null;
   actor: string;
   via: Via;
-  kind: string;
+  kind: EventKind;
   data?: Record<string, unknown>;
   at?: string;
 }

@@ -237,22 +237,27 @@ export const migrations: readonly string[] = [
   CREATE INDEX outbox_auto_replies_recent ON outbox(created_at, status, audience) WHERE auto_replied = 1;
   CREATE INDEX outbox_due_audience ON outbox(status, audience, next_attempt_at);
   `,
-  // rework (issue 8)
+  // ticket worker and rework tracker
   `
-  -- rework (issue 8)
-  -- Work a checker sent back: who did it, who checked, why, and when it came back to tbc.
-  -- tickets.worker is who marked the ticket done (open → tbc); a send-back returns it to them.
+  -- worker: who marked the ticket done (tbc); a send-back gives the ticket back to them.
+  -- rework: one row per send-back (the "ENFRA tracker" of the process document):
+  -- back_to_tbc_at stays NULL until the worker marks the ticket done again.
+  ALTER TABLE tickets ADD COLUMN worker TEXT;
   CREATE TABLE rework (
     id             INTEGER PRIMARY KEY,
     ticket_id      INTEGER NOT NULL REFERENCES tickets(id),
     type_id        TEXT NOT NULL,
-    worker         TEXT NOT NULL,
-    checker        TEXT NOT NULL,
+    worker         TEXT NOT NULL,           -- staff id who did the work sent back
+    checker        TEXT NOT NULL,           -- staff id who sent it back
     sent_back_at   TEXT NOT NULL,
     reason         TEXT NOT NULL,
     back_to_tbc_at TEXT
   );
-  ALTER TABLE tickets ADD COLUMN worker TEXT;
+  CREATE INDEX rework_ticket ON rework(ticket_id, back_to_tbc_at);
+  CREATE INDEX rework_sent_back ON rework(sent_back_at);
+  -- Delivery looks up the files of the message a row carries (staff replies only): partial,
+  -- so the client mail that makes up most messages costs it nothing.
+  CREATE INDEX messages_outbox ON messages(outbox_id) WHERE outbox_id IS NOT NULL;
   `,
   // read-side indexes (issue 8)
   `

@@ -1,3 +1,6 @@
+import type { EventKind } from '../tickets/events.js';
+import type { Channel } from '../tickets/status.js';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 
 // The outbox table: one row per outgoing mail, written in the transaction of the change that
@@ -234,11 +237,34 @@ export interface OutboxEvent {
   journalId: number | null;
   at: string;
   actor: string;
-  via: 'email' | 'cli' | 'cron' | 'system';
-  kind: string;
+  via: Channel;
+  kind: EventKind;
   data: Record<string, unknown>;
 }
 
 /** An event about a mail (held back, released); on the ticket when there is one. */
 export const recordOutboxEvent = (db: Db, e: OutboxEvent): void =>
   void st(db).event.run({ ...e, data: JSON.stringify(e.data) });
+
+/** A stored file that goes with an outgoing mail (a staff reply's attachment). */
+export interface OutboxFile {
+  filename: string;
+  contentType: string;
+  /** Relative to data_dir. */
+  path: string;
+}
+
+/** The files of the message an outbox row carries, in the order they were attached. */
+const filesQuery = new WeakMap<Db, Statement<[number], OutboxFile>>();
+export function outboxFiles(db: Db, outboxId: number): OutboxFile[] {
+  let q = filesQuery.get(db);
+  if (!q)
+    filesQuery.set(
+      db,
+      (q = db.prepare<[number], OutboxFile>(
+        `SELECT a.filename, a.content_type AS contentType, a.path FROM attachments a JOIN messages m ON m.id = a.message_id
+         WHERE m.outbox_id = ? AND a.path IS NOT NULL ORDER BY a.id`,
+      )),
+    );
+  return q.all(outboxId);
+}

@@ -1,16 +1,15 @@
+import type { Status } from '../tickets/status.js';
 import type { Db } from './db.js';
 
 // Read-side queries for tickets and what hangs off them (messages, attachments, events).
 // The write side lives with the ingest code; these never modify anything.
-
-export type TicketStatus = 'new' | 'open' | 'tbc' | 'closed';
 
 export interface TicketRow {
   id: number;
   key: string;
   typeId: string;
   subject: string;
-  status: TicketStatus;
+  status: Status;
   priority: string;
   assignee: string | null;
   openerKind: 'client' | 'staff';
@@ -28,7 +27,7 @@ export interface TicketRow {
 
 export interface TicketFilter {
   /** A status, or 'all'; when absent every status except closed. */
-  status?: TicketStatus | 'all';
+  status?: Status | 'all';
   /** A staff id, or 'none' for the triage queue (no assignee). */
   assignee?: string;
   typeId?: string;

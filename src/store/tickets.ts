@@ -1,23 +1,23 @@
+import type { TicketSnapshot } from '../tickets/changes.js';
+import type { Priority, Status } from '../tickets/status.js';
 import type { Db } from './db.js';
 
 // Writes to tickets and the mail on them (messages, attachments). Reads that other areas
 // need for a change snapshot live here too, so the column names stay in one file.
 
-export type TicketStatus = 'new' | 'open' | 'tbc' | 'closed';
-
-/** What the service hands to change hooks (the same shape as its TicketSnapshot). */
-export interface TicketSummary {
-  id: number;
-  key: string;
-  typeId: string;
-  subject: string;
-  status: TicketStatus;
+/** The fields the ticket service changes, all written together under the status compare-and-set. */
+export interface TicketFields {
+  status: Status;
   assignee: string | null;
+  worker: string | null;
+  typeId: string;
+  priority: Priority;
+  clientWrote: boolean;
+}
+
+/** The ticket as the service reads it before deciding a move. */
+export interface TicketState extends TicketSnapshot, TicketFields {
   checker: string;
-  clientEmail: string | null;
-  clientName: string | null;
-  threadMessageId: string | null;
-  createdAt: string;
 }
 
 export interface NewTicket {
@@ -25,7 +25,7 @@ export interface NewTicket {
   prefix: string;
   numberStart: number;
   subject: string;
-  priority: string;
+  priority: Priority;
   assignee: string | null;
   openerKind: 'client' | 'staff';
   openerEmail: string;
@@ -79,18 +79,32 @@ export function ticketStore(db: Db) {
      VALUES (@key, @number, @typeId, @subject, 'new', @priority, @assignee, @openerKind,
        @openerEmail, @openerName, @checker, @clientEmail, @organisation, @threadMessageId, @at, @at)`,
   );
-  const snapshot = db.prepare<[number], TicketSummary>(
-    `SELECT id, key, type_id AS typeId, subject, status, assignee, checker, client_email AS clientEmail,
+  const snapshot = db.prepare<[number], TicketSnapshot>(
+    `SELECT id, key, type_id AS typeId, subject, status, priority, assignee, checker, client_email AS clientEmail,
        CASE WHEN opener_kind = 'client' THEN opener_name END AS clientName,
        thread_message_id AS threadMessageId, created_at AS createdAt
      FROM tickets WHERE id = ?`,
   );
-  const setStatus = db.prepare<[TicketStatus, string, string | null, number]>(
-    `UPDATE tickets SET status = ?, updated_at = ?, closed_at = ? WHERE id = ?`,
+  const state = db.prepare<[number], Omit<TicketState, 'clientWrote'> & { clientWrote: number }>(
+    `SELECT id, key, type_id AS typeId, subject, status, priority, assignee, checker, worker, client_wrote AS clientWrote,
+       client_email AS clientEmail, CASE WHEN opener_kind = 'client' THEN opener_name END AS clientName,
+       thread_message_id AS threadMessageId, created_at AS createdAt
+     FROM tickets WHERE id = ?`,
   );
-  const setClientWrote = db.prepare<[number, string, number]>(
-    `UPDATE tickets SET client_wrote = ?, updated_at = ? WHERE id = ?`,
+  const idByKey = db.prepare<[string], { id: number }>(`SELECT id FROM tickets WHERE key = ?`);
+  // Compare-and-set on the status the caller read: 0 rows changed means someone else moved
+  // the ticket meanwhile, and the caller refuses rather than overwrite their change.
+  const write = db.prepare(
+    `UPDATE tickets SET status = @status, assignee = @assignee, worker = @worker, type_id = @typeId,
+       priority = @priority, client_wrote = @clientWrote, updated_at = @at,
+       closed_at = CASE WHEN @status = 'closed' THEN COALESCE(CASE WHEN status = 'closed' THEN closed_at END, @at) END
+     WHERE id = @id AND status = @expect`,
   );
+  const insertRework = db.prepare(
+    `INSERT INTO rework (ticket_id, type_id, worker, checker, sent_back_at, reason)
+     VALUES (@ticketId, @typeId, @worker, @checker, @at, @reason)`,
+  );
+  const reworkDone = db.prepare<[string, number]>(`UPDATE rework SET back_to_tbc_at = ? WHERE ticket_id = ? AND back_to_tbc_at IS NULL`);
   const insertMessage = db.prepare(
     `INSERT INTO messages (ticket_id, journal_id, outbox_id, direction, author_kind, author_email, message_id,
        subject, body_text, visible_text, body_html, created_at)
@@ -111,16 +125,27 @@ export function ticketStore(db: Db) {
       const id = Number(insertTicket.run({ ...cols, key, number }).lastInsertRowid);
       return { id, key };
     },
-    snapshot(id: number): TicketSummary {
+    snapshot(id: number): TicketSnapshot {
       const s = snapshot.get(id);
       if (!s) throw new Error(`ticket ${id} not found`);
       return s;
     },
-    setStatus(id: number, status: TicketStatus, at: string): void {
-      setStatus.run(status, at, status === 'closed' ? at : null, id);
+    /** Everything the ticket service reads before it decides; null when there is no such ticket. */
+    state(id: number): TicketState | null {
+      const r = state.get(id);
+      return r ? { ...r, clientWrote: r.clientWrote === 1 } : null;
     },
-    setClientWrote(id: number, wrote: boolean, at: string): void {
-      setClientWrote.run(wrote ? 1 : 0, at, id);
+    idByKey: (key: string): number | null => idByKey.get(key.trim().toUpperCase())?.id ?? null,
+    /** Write the ticket's changeable fields if its status is still `expect`; false when it was not. */
+    write(id: number, expect: Status, next: TicketFields, at: string): boolean {
+      return write.run({ id, expect, ...next, clientWrote: next.clientWrote ? 1 : 0, at }).changes === 1;
+    },
+    addRework(r: { ticketId: number; typeId: string; worker: string; checker: string; reason: string; at: string }): number {
+      return Number(insertRework.run(r).lastInsertRowid);
+    },
+    /** The worker marked it done again: the open rework entries of the ticket came back to tbc. */
+    reworkBackToTbc(ticketId: number, at: string): void {
+      reworkDone.run(at, ticketId);
     },
     addMessage(m: NewMessage): number {
       return Number(insertMessage.run({ outboxId: null, ...m }).lastInsertRowid);
@@ -132,3 +157,11 @@ export function ticketStore(db: Db) {
 }
 
 export type TicketStore = ReturnType<typeof ticketStore>;
+
+/** The first message's new text: what the client asked (the assignment notice quotes it). */
+export const firstMessageText = (db: Db, ticketId: number): string =>
+  (db.prepare<[number], { t: string }>(`SELECT visible_text AS t FROM messages WHERE ticket_id = ? ORDER BY id LIMIT 1`).get(ticketId)?.t ?? '');
+
+/** A message we send: the outbox row that carries it and its Message-ID (so answers thread). */
+export const linkMessageToOutbox = (db: Db, messageId: number, outboxId: number, mailMessageId: string): void =>
+  void db.prepare(`UPDATE messages SET outbox_id = ?, message_id = ? WHERE id = ?`).run(outboxId, mailMessageId, messageId);

@@ -1,7 +1,7 @@
 // The data each mail template sees. Every key is always present (null when unknown), so the
 // strict templates can tell a typo from an empty value.
 
-export const mailKinds = ['ack', 'assigned', 'closed', 'status', 'unknown_sender'] as const;
+export const mailKinds = ['ack', 'assigned', 'closed', 'status', 'unknown_sender', 'sent_back', 'reply'] as const;
 export type MailKind = (typeof mailKinds)[number];
 
 /** Template file stem of a kind: `unknown_sender` → `unknown-sender.text.hbs`. */
@@ -37,6 +37,29 @@ export interface AssignedData extends Base {
   priority: string;
   /** The client's words with links removed and length capped. */
   summary: string;
+  /** Who (re)assigned it by hand; null when routing did on arrival. */
+  assignedBy: string | null;
+  /** Why it was reassigned (required then); null otherwise. */
+  reason: string | null;
+}
+
+/** To the worker whose tbc work the checker sent back. */
+export interface SentBackData extends Base {
+  key: string;
+  subject: string;
+  workerName: string;
+  checkerName: string;
+  reason: string;
+  typeLabel: string;
+}
+
+/** A staff member's answer to the client, written by a person and signed with their name. */
+export interface ReplyData extends Base {
+  key: string;
+  subject: string;
+  clientName: string | null;
+  text: string;
+  staffName: string;
 }
 
 export interface ClosedData extends Base {
@@ -67,6 +90,8 @@ export interface MailData {
   closed: ClosedData;
   status: StatusData;
   unknown_sender: UnknownSenderData;
+  sent_back: SentBackData;
+  reply: ReplyData;
 }
 
 export interface RenderedMail {

@@ -24,6 +24,8 @@ export function sampleData(brand: Brand): MailData {
       typeLabel: 'SEO',
       priority: 'normal',
       summary: 'Since Monday our bakery no longer shows up when people search for us.',
+      assignedBy: 'Lee',
+      reason: 'Seth is out this week',
     },
     closed: {
       brand,
@@ -41,5 +43,22 @@ export function sampleData(brand: Brand): MailData {
       ],
     },
     unknown_sender: { brand },
+    sent_back: {
+      brand,
+      key: 'SEO-1043',
+      subject: 'Our listing vanished from Google',
+      workerName: 'Seth',
+      checkerName: 'Lee',
+      reason: 'The opening hours on the listing are still last year\'s',
+      typeLabel: 'SEO',
+    },
+    reply: {
+      brand,
+      key: 'SEO-1043',
+      subject: 'Our listing vanished from Google',
+      clientName: 'Dana Whitfield',
+      text: 'Your listing is back: Google had merged it with an old address. It can take a day to show everywhere.',
+      staffName: 'Seth',
+    },
   };
 }

@@ -13,7 +13,20 @@ export interface Allowed {
   override?: true;
 }
 
-export type RefusalCode = 'not_staff' | 'role' | 'not_checker' | 'not_assignee' | 'wrong_status' | 'reason_required' | 'no_change';
+export type RefusalCode =
+  | 'not_staff'
+  | 'role'
+  | 'not_checker'
+  | 'not_assignee'
+  | 'wrong_status'
+  | 'reason_required'
+  | 'no_change'
+  // Found by the service, not the table: no such ticket, staff id or type; a bad value; no
+  // client to answer; the ticket changed between reading and writing it.
+  | 'unknown'
+  | 'bad_input'
+  | 'no_client'
+  | 'changed';
 
 export interface Refusal {
   ok: false;
@@ -43,6 +56,8 @@ export type Move =
   | { kind: 'close' }
   | { kind: 'send_back'; reason?: string }
   | { kind: 'reopen' }
+  /** `status KEY open` on a new ticket: take it on. */
+  | { kind: 'start' }
   | { kind: 'note' }
   | { kind: 'reply' }
   | { kind: 'retype' }
@@ -104,6 +119,11 @@ export function decide(t: RuleTicket, actor: Actor, move: Move): Verdict {
       if (!move.reason?.trim()) return refuse('reason_required', 'a send-back needs a reason, so the worker knows what to redo');
       return checkVerdict(t, actor, 'open');
     }
+    case 'start':
+      if (t.status === 'tbc') return refuse('wrong_status', `${t.key} is to be checked; its checker closes it or sends it back with a reason`);
+      if (t.status === 'closed') return { ok: true, to: 'open' };
+      if (t.status === 'open') return refuse('no_change', `${t.key} is already open`);
+      return { ok: true, to: 'open' };
     case 'reopen':
       if (t.status !== 'closed') return refuse('no_change', `${t.key} is not closed`);
       return { ok: true, to: 'open' };

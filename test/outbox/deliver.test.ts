@@ -10,7 +10,7 @@ import { createLogger } from '../../src/log.js';
 import { drainOutbox, LOOP_PASS_MAILS, startOutboxLoop, UnmarkedMailError } from '../../src/outbox/deliver.js';
 import { createOutboxHook } from '../../src/outbox/enqueue.js';
 import { listUndelivered, retryMail, retryMails } from '../../src/service/outbox.js';
-import type { ChangeHook } from '../../src/service/changes.js';
+import type { ChangeHook } from '../../src/tickets/changes.js';
 import { openDb, type Db } from '../../src/store/db.js';
 import { getOutbox, listOutbox } from '../../src/store/outbox.js';
 import { loadTemplates } from '../../src/templates/load.js';

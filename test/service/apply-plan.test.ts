@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyOutcome, applyPlan, type ApplyContext } from '../../src/service/apply-plan.js';
-import type { TicketChange } from '../../src/service/changes.js';
+import type { TicketChange } from '../../src/tickets/changes.js';
 import { checkpointStore } from '../../src/store/checkpoints.js';
 import { openDb, type Db } from '../../src/store/db.js';
 import { journalStore } from '../../src/store/journal.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { BlobStore } from '../../src/ingest/blob-store.js';
 import { createLogger } from '../../src/log.js';
-import type { ChangeHook } from '../../src/service/changes.js';
+import type { ChangeHook } from '../../src/tickets/changes.js';
 import { commitGroup, type GroupItem } from '../../src/service/commit-group.js';
 import { processParsed, type ProcessContext } from '../../src/service/process-message.js';
 import { checkpointStore } from '../../src/store/checkpoints.js';

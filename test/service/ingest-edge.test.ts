@@ -9,7 +9,7 @@ import { runDaemon } from '../../src/service/daemon.js';
 import { BlobStore } from '../../src/ingest/blob-store.js';
 import { fetchSources, folderKey } from '../../src/ingest/mailbox.js';
 import { journalStore } from '../../src/store/journal.js';
-import type { TicketChange } from '../../src/service/changes.js';
+import type { TicketChange } from '../../src/tickets/changes.js';
 
 // Odd mailbox situations: a re-created folder, processed_folder mode, bad input, a crash
 // between commit and mark, and replaying failed mail.

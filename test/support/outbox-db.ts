@@ -1,4 +1,4 @@
-import type { MessageSnapshot, TicketSnapshot } from '../../src/service/changes.js';
+import type { MessageSnapshot, TicketSnapshot } from '../../src/tickets/changes.js';
 import type { Db } from '../../src/store/db.js';
 
 // Hand-made tickets and change snapshots for outbox tests that run without the ingest.
@@ -13,6 +13,7 @@ export function makeTicket(db: Db, over: Partial<TicketSnapshot> = {}): TicketSn
     typeId: 'seo',
     subject: 'Our listing vanished from Google',
     status: 'new',
+    priority: 'normal',
     assignee: 'seth',
     checker: 'management',
     clientEmail: 'dana@bakery.example',

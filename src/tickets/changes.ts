@@ -1,15 +1,18 @@
+import type { Sender } from '../mail/sender.js';
 import type { Db } from '../store/db.js';
-import type { Sender } from '../router/types.js';
+import type { Priority, Status } from './status.js';
 
 // What a committed change looks like to the parts that react to it inside the same
 // transaction (the outbox writes the mails a change causes). Plain snapshots, no handles.
+// Lives beside the ticket's vocabulary so the outbox reads it without importing the service.
 
 export interface TicketSnapshot {
   id: number;
   key: string;
   typeId: string;
   subject: string;
-  status: 'new' | 'open' | 'tbc' | 'closed';
+  status: Status;
+  priority: Priority;
   assignee: string | null;
   checker: string;
   clientEmail: string | null;
@@ -32,15 +35,28 @@ export interface MessageSnapshot {
   visibleText: string;
 }
 
+/** A staff member as the mails name them. */
+export interface StaffRef {
+  id: string;
+  name: string;
+}
+
 /**
  * `noAutoAnswer` (why): the pipeline found the sender must get no automatic answer (ack, status
  * answer, unknown-sender answer); the change is made, only that mail is not. Staff notices go.
  */
 export type TicketChange =
-  | { kind: 'ticket-created'; ticket: TicketSnapshot; message: MessageSnapshot; noAutoAnswer?: string }
+  /** `quiet`: staff opened it and did not ask to tell the client (no acknowledgement). */
+  | { kind: 'ticket-created'; ticket: TicketSnapshot; message: MessageSnapshot; noAutoAnswer?: string; quiet?: true }
   /** `thirdParty` (why): kept on the ticket from someone outside it; it changed nothing. */
   | { kind: 'message-appended'; ticket: TicketSnapshot; message: MessageSnapshot; reopened: boolean; thirdParty?: string }
-  | { kind: 'status-changed'; ticket: TicketSnapshot; from: TicketSnapshot['status']; to: TicketSnapshot['status']; actor: string }
+  | { kind: 'status-changed'; ticket: TicketSnapshot; from: Status; to: Status; actor: string }
+  /** A lead or manager (re)assigned it: the new assignee hears, with the reason when reassigned. */
+  | { kind: 'assigned'; ticket: TicketSnapshot; from: string | null; to: string | null; by: StaffRef; reason: string | null }
+  /** The checker sent tbc work back: the worker hears why. */
+  | { kind: 'sent-back'; ticket: TicketSnapshot; worker: string; by: StaffRef; reason: string }
+  /** A staff member's answer to the client, written by a person (not an automatic reply). */
+  | { kind: 'replied'; ticket: TicketSnapshot; message: MessageSnapshot; by: StaffRef; text: string }
   | { kind: 'status-requested'; sender: Sender; message: MessageSnapshot; noAutoAnswer?: string }
   | { kind: 'sender-refused'; sender: Sender; message: MessageSnapshot; reason: string; noAutoAnswer?: string };
 

@@ -1,0 +1,26 @@
+// Every kind of event row, in one closed list: reports rebuild a ticket's life from these.
+
+export const EVENT_KINDS = [
+  // mail in
+  'created',
+  'client_replied',
+  'staff_replied',
+  'third_party_wrote',
+  'mail_ignored',
+  'status_requested',
+  'sender_refused',
+  'staff_unverified',
+  'auto_answer_withheld',
+  // staff at work (ticket service)
+  'status_changed',
+  'assigned',
+  'sent_back',
+  'note',
+  'retyped',
+  'priority_changed',
+  // mail out
+  'mail_held',
+  'mail_refused',
+  'mail_retried',
+] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
