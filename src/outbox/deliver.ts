@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Config } from '../config/schema.js';
 import { TicketdError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { nowIso, type Db } from '../store/db.js';
+import { nowIso, syncCommits, type Db } from '../store/db.js';
 import {
   claimOutbox,
   dueOutbox,
@@ -208,6 +208,10 @@ export async function drainOutbox(config: Config, db: Db, log: Logger, opts: Dra
     olog.warn({ outboxIds: released }, 'mail claimed by a deliverer that is gone is queued again (sent twice if its server had accepted it)');
   const transport = opts.transport ?? createTransport(config.smtp);
   const passStart = nowIso();
+  // Every row this pass can take was committed before this point (transactions never span an
+  // await here): make those commits durable before SMTP sees their mail (the daemon's
+  // connection does not sync each commit; see openDb).
+  syncCommits(db);
   const notBefore = Date.parse(passStart) + 1;
   let left = opts.limit ?? Infinity;
   let queue: OutboxRow[] = [];

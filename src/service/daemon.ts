@@ -76,7 +76,7 @@ async function runWithPool(config: Config, opts: DaemonOptions, pool: ParsePool)
   if (opts.signal?.aborted) stop.abort();
   opts.signal?.addEventListener('abort', () => stop.abort(), { once: true });
 
-  const db = openDb(config.database);
+  const db = openDb(config.database, { durability: 'barrier' });
   const ctx: DaemonContext = { config, db, log: root, signal: stop.signal };
   const pass: PassContext = {
     db,

@@ -5,6 +5,7 @@ import { parseHead, type HeadSummary } from '../ingest/parse-head.js';
 import type { ParsePool } from '../ingest/parse-pool.js';
 import { rawMessageId } from '../ingest/raw-message-id.js';
 import { checkpointStore } from '../store/checkpoints.js';
+import { syncCommits } from '../store/db.js';
 import { inTransaction } from '../store/transaction.js';
 import type { Mail } from '../router/types.js';
 import { journalStore, type JournalRow, type Outcome } from '../store/journal.js';
@@ -104,6 +105,7 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
 
   const unmarked = journal.unmarked(folder.key, folder.uidValidity);
   if (unmarked.length) {
+    syncCommits(ctx.db); // the daemon's commits are synced here, before the server hears of them
     if (await markProcessed(folder.client, settings, unmarked.map((r) => r.uid))) {
       journal.markServer(unmarked.map((r) => r.id));
       stats.remarked = unmarked.length;
@@ -127,6 +129,7 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
   let marking: Promise<void> = Promise.resolve();
   const mark = (rows: JournalRow[]) => {
     marking = marking.then(async () => {
+      syncCommits(ctx.db); // these rows' commits are on disk before the server hears of them
       if (await markProcessed(folder.client, settings, rows.map((r) => r.uid))) journal.markServer(rows.map((r) => r.id));
       else log.warn({ count: rows.length }, 'could not mark processed messages on the server; will retry');
     });

@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { TicketdError } from '../errors.js';
@@ -6,8 +6,17 @@ import { migrations } from './migrations.js';
 
 export type Db = Database.Database;
 
+export interface OpenOptions {
+  /**
+   * 'full' (default): every COMMIT fsyncs the WAL before it returns. 'barrier' (the daemon):
+   * commits are not synced one by one; the daemon calls syncCommits() before anything leaves
+   * the process on the strength of them (a mark on the server, a mail handed to SMTP).
+   */
+  durability?: 'full' | 'barrier';
+}
+
 /** Open (creating if needed) the SQLite store and bring its schema up to date. */
-export function openDb(file: string): Db {
+export function openDb(file: string, opts: OpenOptions = {}): Db {
   if (file !== ':memory:') makePrivate(file);
   let db: Db;
   try {
@@ -15,18 +24,44 @@ export function openDb(file: string): Db {
   } catch (err) {
     throw new TicketdError('STORE', `cannot open database ${file}`, { cause: err });
   }
-  // WAL: readers (CLI) never block the daemon. synchronous=FULL: COMMIT returns only after
-  // the WAL is fsynced, and SQLite makes a commit visible to any reader (the outbox, the
-  // mark on the server) only after that sync. So nothing ever leaves this process (an
+  // WAL: readers (CLI) never block the daemon. Nothing may leave this process (an
   // acknowledgement with a ticket key, a \Seen flag or MOVE) on the strength of a commit a
-  // power cut could take back. NORMAL syncs only at checkpoints and may lose the last
-  // commits on an OS crash or power loss.
+  // power cut could take back. With FULL, COMMIT returns only after the WAL is fsynced. The
+  // daemon commits in many small transactions and acts outside only at a few points, so it
+  // runs NORMAL (SQLite writes each commit's frames into the WAL, syncing only at
+  // checkpoints) and calls syncCommits() at those points: one fsync covers every commit
+  // before it. Measured on the bench: FULL cost about 0.18 ms of CPU per ingested mail.
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
+  db.pragma(`synchronous = ${opts.durability === 'barrier' ? 'NORMAL' : 'FULL'}`);
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
   return db;
+}
+
+/**
+ * Make every commit so far durable: fsync the WAL, which holds the frames of all commits
+ * since the last checkpoint (a checkpoint syncs the database file before the WAL is reused),
+ * from this connection and any other. A descriptor of its own, opened and closed here:
+ * SQLite holds no POSIX lock on the -wal file (its locks live on the database and -shm), so
+ * closing it drops none. No -wal file: everything was checkpointed, and so synced.
+ */
+export function syncCommits(db: Db): void {
+  if (db.memory) return;
+  let fd: number;
+  try {
+    fd = openSync(`${db.name}-wal`, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new TicketdError('STORE', `cannot open ${db.name}-wal to sync it`, { cause: err });
+  }
+  try {
+    fsyncSync(fd);
+  } catch (err) {
+    throw new TicketdError('STORE', `cannot sync ${db.name}-wal`, { cause: err });
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
