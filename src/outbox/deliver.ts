@@ -95,8 +95,9 @@ export function messageOf(config: Config, row: OutboxRow, files: readonly Outbox
     envelope: { from: envelopeFrom(config), to: [row.toAddr] },
     from,
     to: row.toAddr,
-    // Replies must reach the support mailbox even when the sending address differs.
-    replyTo: from.toLowerCase().includes(config.support_address.toLowerCase()) ? undefined : config.support_address,
+    // Replies must reach the support mailbox even when the sending address differs; staff
+    // mail about a ticket names its signed reply address (written with the row).
+    replyTo: row.headers['Reply-To'] ?? (from.toLowerCase().includes(config.support_address.toLowerCase()) ? undefined : config.support_address),
     subject: row.subject,
     text: row.text,
     html: row.html ?? undefined,
@@ -104,7 +105,7 @@ export function messageOf(config: Config, row: OutboxRow, files: readonly Outbox
     inReplyTo: row.inReplyTo ? bracket(row.inReplyTo) : undefined,
     references: row.refs.length ? row.refs.map(bracket) : undefined,
     date: new Date(row.createdAt),
-    headers: row.headers,
+    headers: Object.fromEntries(Object.entries(row.headers).filter(([k]) => k !== 'Reply-To')),
     // Files a staff member attached to a reply, streamed from the blob store (never held whole).
     ...(files.length
       ? { attachments: files.map((f) => ({ filename: f.filename, contentType: f.contentType, path: path.resolve(dataDir, f.path) })) }
