@@ -31,6 +31,11 @@ const humanMail: ReadonlySet<MailKind> = new Set(['reply']);
  * the automatic-reply budget, which is for the outside.
  */
 const staffAnswers: ReadonlySet<MailKind> = new Set(['confirmation', 'reply_refused']);
+/**
+ * Row header (never sent as such) with the display name of a staff reply's From: deliver puts
+ * it before our own address ("Joe at Acme Support" <support@…>), so the client sees who wrote.
+ */
+export const FROM_NAME_HEADER = 'X-Ticketd-From-Name';
 /** At most one explanation a day per staff member: a misused reply address must not loop. */
 const REFUSED_EVERY_MS = 24 * 3600_000;
 
@@ -75,6 +80,7 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
     refs: { ticketId: number | null; journalId: number | null },
     /** The staff member this mail is about a ticket for: Reply-To is their signed address. */
     signFor?: { ticketId: number; staffId: string },
+    fromName?: string,
   ): { id: number; messageId: string } | null {
     const at = now();
     const createdAt = at.toISOString();
@@ -129,6 +135,7 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
               'X-Auto-Response-Suppress': 'All',
             }),
         ...(signed ? { 'Reply-To': signed } : {}),
+        ...(fromName ? { [FROM_NAME_HEADER]: fromName } : {}),
       },
       text: mail.text,
       html: mail.html,
@@ -250,7 +257,7 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
           clientName: greetingName(t.clientName),
           text: change.text,
           staffName: cleanName(change.by.name) || brand.name,
-        }, onTicket(t), { ticketId: t.id, journalId: null });
+        }, onTicket(t), { ticketId: t.id, journalId: null }, undefined, cleanName(change.by.name) ? `${cleanName(change.by.name)} at ${brand.name}` : undefined);
         // The stored message carries the Message-ID the client's answer will refer to.
         if (sent) linkMessageToOutbox(db, change.message.id, sent.id, sent.messageId);
         return;

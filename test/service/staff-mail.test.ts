@@ -103,7 +103,9 @@ describe('staff commands by email', () => {
     expect(answer.text).not.toContain('is yours now');
     expect(answer.inReplyTo).toBe(`<${first.messageId}>`);
     expect(answer.subject).toContain('[TEC-1000]');
+    expect(answer.from?.value[0]).toEqual({ name: 'IT Joe at Support', address: 'support@agency.example' });
     expect(toDana[0]!.raw).not.toContain('+t.');
+    expect(toDana[0]!.raw).not.toContain('X-Ticketd-From-Name');
     expect(ticket(config, 'TEC-1000')).toMatchObject({ status: 'tbc', blue: 0 });
 
     const toJoe = to('joe@agency.example');
