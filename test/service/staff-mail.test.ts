@@ -219,6 +219,42 @@ describe('staff commands by email', () => {
     expect(ticket(config, 'TEC-1000')).toMatchObject({ status: 'open', blue: 0 });
   }, 60_000);
 
+  it('the attachments of the agent\'s reply reach the client with the answer', async () => {
+    const { user, config } = setup('cmdattach');
+    const { notice } = await opened(user, config);
+    smtp.received.length = 0;
+    const content = Buffer.from('fixed booking form settings\n').toString('base64');
+    const raw = [
+      'From: joe@agency.example',
+      `To: ${replyToOf(notice)}`,
+      `Subject: Re: ${notice.subject}`,
+      `Message-ID: <attach.${Date.now().toString(36)}@agency.example>`,
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b1"',
+      '',
+      '--b1',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'Hi Dana, the settings we changed are attached.',
+      '--b1',
+      'Content-Type: text/plain; name="settings.txt"',
+      'Content-Disposition: attachment; filename="settings.txt"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      content,
+      '--b1--',
+      '',
+    ].join('\n');
+    await appendMail(dovecot, user, [raw]);
+    await runOnce(config);
+    const toDana = to('dana@bakery.example');
+    expect(toDana).toHaveLength(1);
+    const answer = await parsed(toDana[0]!.raw);
+    expect(answer.text).toContain('the settings we changed are attached');
+    expect(answer.attachments.map((a) => [a.filename, a.content.toString()])).toEqual([['settings.txt', 'fixed booking form settings\n']]);
+    expect((await parsed(to('joe@agency.example')[0]!.raw)).text).toContain('with 1 attachment');
+  }, 60_000);
+
   it('a token signed with the previous key still verifies after rotation', async () => {
     const { user, config } = setup('cmdrotate');
     const { notice } = await opened(user, config);
