@@ -11,7 +11,7 @@ export function createLogger(level: string = process.env.TICKETD_LOG_LEVEL ?? 'i
     {
       level,
       redact: {
-        paths: ['password', '*.password', '*.*.password', 'pass', '*.pass', 'auth.pass', '*.auth.pass'],
+        paths: ['password', '*.password', '*.*.password', 'pass', '*.pass', 'auth.pass', '*.auth.pass', 'reply_addresses.keys[*].secret', '*.reply_addresses.keys[*].secret'],
         censor: '[redacted]',
       },
     },

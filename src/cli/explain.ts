@@ -39,6 +39,10 @@ function render(x: Explanation): string {
   out.push(table(['STAGE', 'RESULT', 'NOTE'], x.trace.map((t) => [t.stage, t.result, t.note ?? ''])));
   out.push('', `Plan: ${planLine(x.plan)}`);
   if (x.decision.noAutoAnswer) out.push(`No automatic answer: ${x.decision.noAutoAnswer}`);
+  if (x.staffMail) {
+    out.push(`Command lines: ${x.staffMail.commands.map((c) => (c.kind === 'invalid' ? `${c.line} (${c.why})` : c.line)).join(', ') || '(none)'}`);
+    out.push(`New text: ${x.staffMail.body ? JSON.stringify(x.staffMail.body.slice(0, 300)) : '(none)'}`);
+  }
   const facts = Object.entries(x.decision).filter(([k]) => k !== 'sender' && k !== 'ticket');
   if (facts.length) out.push(`Decision: ${facts.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}`);
   return `${out.join('\n')}\n`;
@@ -58,5 +62,7 @@ function planLine(p: Plan): string {
       return `answer ${p.sender.email} with their open tickets (no ticket)`;
     case 'refuse':
       return `refuse ${p.sender.email}: ${p.reason}`;
+    case 'staff-mail':
+      return `staff mail from ${p.sender.staffId} on ${p.ticket.key} (${p.ticket.status}): apply its command lines, then relay its text to the client or keep it as a note`;
   }
 }

@@ -67,6 +67,8 @@ const staff = z
     role: z.enum(ROLES),
     // The OS login that acts as this staff member on the CLI when neither --as nor TICKETD_AS is given.
     login: z.string().min(1).optional(),
+    // Other From addresses accepted from this staff member with a signed reply address only.
+    aliases: z.array(z.string().email()).default([]),
   })
   .strict();
 
@@ -171,6 +173,23 @@ const mailAuth = z
   })
   .strict();
 
+// Signed reply addresses (README "Email commands"): the highest version signs, every key
+// verifies, so a secret is rotated by adding a version and dropping the old one later.
+const replyAddresses = z
+  .object({
+    keys: z.array(z.object({ version: z.number().int().min(1).max(255), secret: z.string().min(16) }).strict()).min(1),
+    max_age_days: z.number().int().min(1).max(3650).default(90),
+    separator: z.string().regex(/^[+\-_=]$/, 'one of + - _ =').default('+'),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    const seen = new Set<number>();
+    r.keys.forEach((k, i) => {
+      if (seen.has(k.version)) ctx.addIssue({ code: 'custom', path: ['keys', i, 'version'], message: `duplicate key version ${k.version}` });
+      seen.add(k.version);
+    });
+  });
+
 export const configSchema = z
   .object({
     database: z.string().min(1),
@@ -197,6 +216,7 @@ export const configSchema = z
     status_request: statusRequest.default({ words: ['status'] }),
     mail_auth: mailAuth.default({ trusted_authserv_ids: [], require: 'dmarc' }),
     staff: z.array(staff).min(1),
+    reply_addresses: replyAddresses.optional(),
     request_types: z.array(requestType).min(1),
     triage_type: id,
     rules: z.array(rule).default([]),

@@ -23,6 +23,7 @@ import { claimant, isStaleClaim } from './claims.js';
 import { failureText, isPermanent } from './is-permanent.js';
 import { PlaintextRefusedError, smtpStartTls, smtpTlsRefusal } from '../tls-policy.js';
 import { mailboxProblem } from './recipient.js';
+import { FROM_NAME_HEADER } from './enqueue.js';
 
 // Delivers due outbox rows over pooled SMTP. A row is claimed ('sending') by one statement
 // before it is sent, so concurrent deliverers never send the same row, and marked sent by ONE
@@ -93,10 +94,11 @@ export function messageOf(config: Config, row: OutboxRow, files: readonly Outbox
     // Set explicitly: nodemailer would otherwise make one RCPT of every address in the To,
     // Cc and Bcc headers. One row, one recipient, whatever its headers say.
     envelope: { from: envelopeFrom(config), to: [row.toAddr] },
-    from,
+    from: row.headers[FROM_NAME_HEADER] ? { name: row.headers[FROM_NAME_HEADER], address: envelopeFrom(config) } : from,
     to: row.toAddr,
-    // Replies must reach the support mailbox even when the sending address differs.
-    replyTo: from.toLowerCase().includes(config.support_address.toLowerCase()) ? undefined : config.support_address,
+    // Replies must reach the support mailbox even when the sending address differs; staff
+    // mail about a ticket names its signed reply address (written with the row).
+    replyTo: row.headers['Reply-To'] ?? (from.toLowerCase().includes(config.support_address.toLowerCase()) ? undefined : config.support_address),
     subject: row.subject,
     text: row.text,
     html: row.html ?? undefined,
@@ -104,7 +106,7 @@ export function messageOf(config: Config, row: OutboxRow, files: readonly Outbox
     inReplyTo: row.inReplyTo ? bracket(row.inReplyTo) : undefined,
     references: row.refs.length ? row.refs.map(bracket) : undefined,
     date: new Date(row.createdAt),
-    headers: row.headers,
+    headers: Object.fromEntries(Object.entries(row.headers).filter(([k]) => k !== 'Reply-To' && k !== FROM_NAME_HEADER)),
     // Files a staff member attached to a reply, streamed from the blob store (never held whole).
     ...(files.length
       ? { attachments: files.map((f) => ({ filename: f.filename, contentType: f.contentType, path: path.resolve(dataDir, f.path) })) }

@@ -10,6 +10,8 @@ import { ageWords, linkFreeSummary, statusWord } from '../templates/format.js';
 import { brandOf, type Templates } from '../templates/load.js';
 import type { MailData, MailKind } from '../templates/mail-data.js';
 import { isOwnAddress, mailboxProblem, recipientKey } from './recipient.js';
+import { replyAddress } from '../mail/reply-address.js';
+import { sentSince } from '../store/outbox.js';
 
 // The ChangeHook that turns a change into outbox rows, inside the change's transaction.
 // Everything that makes a mail "the same mail" on retry (Message-ID, threading, text) is
@@ -24,6 +26,18 @@ const autoReplies: ReadonlySet<MailKind> = new Set(['ack', 'status', 'unknown_se
  * our mail if it ever comes back to the support mailbox.
  */
 const humanMail: ReadonlySet<MailKind> = new Set(['reply']);
+/**
+ * Answers to a staff member's mail (RFC 3834 "auto-replied"), one per mail they sent: not in
+ * the automatic-reply budget, which is for the outside.
+ */
+const staffAnswers: ReadonlySet<MailKind> = new Set(['confirmation', 'reply_refused']);
+/**
+ * Row header (never sent as such) with the display name of a staff reply's From: deliver puts
+ * it before our own address ("Joe at Acme Support" <support@…>), so the client sees who wrote.
+ */
+export const FROM_NAME_HEADER = 'X-Ticketd-From-Name';
+/** At most one explanation a day per staff member: a misused reply address must not loop. */
+const REFUSED_EVERY_MS = 24 * 3600_000;
 
 interface Thread {
   inReplyTo: string | null;
@@ -64,6 +78,9 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
     data: MailData[K],
     thread: Thread,
     refs: { ticketId: number | null; journalId: number | null },
+    /** The staff member this mail is about a ticket for: Reply-To is their signed address. */
+    signFor?: { ticketId: number; staffId: string },
+    fromName?: string,
   ): { id: number; messageId: string } | null {
     const at = now();
     const createdAt = at.toISOString();
@@ -95,6 +112,8 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
     else if (auto && audience === 'outside' && autoRepliesSince(db, minutesAgo(global.minutes), global.count) >= global.count)
       held = `held back by the global limit: ${global.count} automatic replies in ${global.minutes} minutes`;
 
+    // Only staff get a signed address (a client with one could act as staff).
+    const signed = signFor && audience === 'staff' ? replyAddress(config, { ...signFor, issued: at }) : null;
     const mail = templates.render(kind, data);
     const messageId = `${at.getTime().toString(36)}.${randomUUID().replace(/-/g, '')}@${supportDomain}`;
     const id = insertOutbox(db, {
@@ -107,13 +126,17 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
       messageId,
       inReplyTo: thread.inReplyTo,
       refs: thread.refs,
-      headers: humanMail.has(kind)
-        ? { [config.loop_header]: 'ticketd' }
-        : {
-            'Auto-Submitted': auto ? 'auto-replied' : 'auto-generated',
-            [config.loop_header]: 'ticketd',
-            'X-Auto-Response-Suppress': 'All',
-          },
+      headers: {
+        ...(humanMail.has(kind)
+          ? { [config.loop_header]: 'ticketd' }
+          : {
+              'Auto-Submitted': auto || staffAnswers.has(kind) ? 'auto-replied' : 'auto-generated',
+              [config.loop_header]: 'ticketd',
+              'X-Auto-Response-Suppress': 'All',
+            }),
+        ...(signed ? { 'Reply-To': signed } : {}),
+        ...(fromName ? { [FROM_NAME_HEADER]: fromName } : {}),
+      },
       text: mail.text,
       html: mail.html,
       status: held ? 'held' : 'pending',
@@ -153,7 +176,7 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
       summary: linkFreeSummary(first ? first.visibleText : firstMessageText(db, t.id)),
       assignedBy: by?.name ?? null,
       reason: by?.reason ?? null,
-    }, onTicket(t), { ticketId: t.id, journalId });
+    }, onTicket(t), { ticketId: t.id, journalId }, { ticketId: t.id, staffId: assignee.id });
   }
 
   return (db: Db, change: TicketChange): void => {
@@ -177,9 +200,24 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
         assignmentNotice(db, t, m.journalId, null, m);
         return;
       }
-      case 'message-appended':
-        // The client already has the key; a second acknowledgement would be noise.
+      case 'message-appended': {
+        // The client already has the key; a second acknowledgement would be noise. With signed
+        // reply addresses, the assignee gets the client's words and can answer by replying.
+        const { ticket: t, message: m } = change;
+        const assignee = t.assignee ? staffById.get(t.assignee) : undefined;
+        if (!config.reply_addresses || change.thirdParty || m.authorKind !== 'client' || !assignee) return;
+        enqueue(db, 'forward', assignee.email, {
+          brand,
+          key: t.key,
+          subject: cleanSubject(t.subject),
+          assigneeName: assignee.name,
+          clientName: greetingName(m.authorName ?? t.clientName),
+          clientEmail: m.authorEmail ?? t.clientEmail ?? '',
+          text: m.visibleText,
+          reopened: change.reopened,
+        }, onTicket(t), { ticketId: t.id, journalId: m.journalId }, { ticketId: t.id, staffId: assignee.id });
         return;
+      }
       case 'status-changed': {
         const t = change.ticket;
         if (change.to !== 'closed' || change.from === 'closed' || !t.clientEmail) return;
@@ -206,7 +244,7 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
           checkerName: change.by.name,
           reason: change.reason,
           typeLabel: typeOf(t)?.label ?? t.typeId,
-        }, onTicket(t), { ticketId: t.id, journalId: null });
+        }, onTicket(t), { ticketId: t.id, journalId: null }, { ticketId: t.id, staffId: worker.id });
         return;
       }
       case 'replied': {
@@ -219,9 +257,35 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
           clientName: greetingName(t.clientName),
           text: change.text,
           staffName: cleanName(change.by.name) || brand.name,
-        }, onTicket(t), { ticketId: t.id, journalId: null });
+        }, onTicket(t), { ticketId: t.id, journalId: null }, undefined, cleanName(change.by.name) ? `${cleanName(change.by.name)} at ${brand.name}` : undefined);
         // The stored message carries the Message-ID the client's answer will refer to.
         if (sent) linkMessageToOutbox(db, change.message.id, sent.id, sent.messageId);
+        return;
+      }
+      case 'staff-mail-handled': {
+        const { ticket: t, by, message: m } = change;
+        const member = staffById.get(by.id);
+        if (!member) return;
+        // To their configured address, whichever alias they wrote from.
+        enqueue(db, 'confirmation', member.email, {
+          brand,
+          key: t.key,
+          subject: cleanSubject(t.subject),
+          staffName: member.name,
+          lines: change.lines.map((l) => ({ line: l.line, applied: l.applied, sentence: l.sentence })),
+          text: change.text,
+        }, replyTo(m), { ticketId: t.id, journalId: m.journalId }, { ticketId: t.id, staffId: member.id });
+        return;
+      }
+      case 'reply-address-refused': {
+        const member = staffById.get(change.staffId);
+        if (!member) return;
+        const since = new Date(now().getTime() - REFUSED_EVERY_MS).toISOString();
+        if (sentSince(db, 'reply_refused', recipientKey(member.email), since) > 0) return;
+        enqueue(db, 'reply_refused', member.email, { brand, staffName: member.name, reason: change.reason }, { inReplyTo: null, refs: [] }, {
+          ticketId: change.ticketId,
+          journalId: change.journalId,
+        });
         return;
       }
       case 'status-requested': {

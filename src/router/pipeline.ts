@@ -3,6 +3,7 @@ import { appendToThread } from './stages/append-to-thread.js';
 import { applyRules } from './stages/apply-rules.js';
 import { checkAddressedToUs } from './stages/check-addressed-to-us.js';
 import { checkAuthentication } from './stages/check-authentication.js';
+import { checkReplyAddress } from './stages/check-reply-address.js';
 import { checkSenderMailbox } from './stages/check-sender-mailbox.js';
 import { defaultToTriage } from './stages/default-to-triage.js';
 import { detectAutoReply } from './stages/detect-auto-reply.js';
@@ -26,7 +27,8 @@ import type { Decision, Mail, PipelineResult, StageContext, TraceEntry } from '.
 // depends on who wrote and whether it is a reply; the triage default always ends in a plan.
 // The checks on who may get an automatic answer only mark the decision (noAutoAnswer): the mail
 // is still ticketed. Authentication comes before identification, so verify-staff can demand
-// proof of a staff From before threading decides how a reply counts.
+// proof of a staff From before threading decides how a reply counts; a signed reply address
+// is that proof for its ticket (check-reply-address plans staff mail before verify-staff).
 export const pipeline: readonly DescribedStage[] = Object.freeze([
   detectOwnMail,
   detectAutoReply,
@@ -39,6 +41,7 @@ export const pipeline: readonly DescribedStage[] = Object.freeze([
   checkAddressedToUs,
   checkAuthentication,
   identifySender,
+  checkReplyAddress,
   verifyStaff,
   matchThread,
   appendToThread,

@@ -82,6 +82,13 @@ export interface Decision {
   authentication?: Authentication;
   /** A staff address that did not prove itself: the mail is handled as from an unknown sender. */
   unverifiedStaff?: { staffId: string; reason: string };
+  /** Mail to a signed reply address that verified for this ticket and its From (check-reply-address). */
+  signedReply?: { ticketId: number; staffId: string };
+  /**
+   * Mail to a signed reply address that did not count (tampered, expired, another sender):
+   * `explainTo` is the staff id whose configured address hears why (null: nobody we know).
+   */
+  replyAddressRefused?: { explainTo: string | null; reason: string };
 }
 
 export interface Authentication {
@@ -108,11 +115,14 @@ export type Plan =
   /** A client asked "status": answer with their open tickets, open nothing. */
   | { action: 'status-request'; sender: Sender }
   /** Unknown sender while clients.allow is "known": answer once, open nothing. */
-  | { action: 'refuse'; reason: string; sender: Sender };
+  | { action: 'refuse'; reason: string; sender: Sender }
+  /** Verified staff mail to a signed reply address: commands, then relay or note (service/staff-mail.ts). */
+  | { action: 'staff-mail'; ticket: TicketRef; sender: Sender & { staffId: string } };
 
 /** Read-only lookups a stage may make; the service backs them with the store. */
 export interface LookupPort {
   ticketByKey(key: string): TicketRef | null;
+  ticketById(id: number): TicketRef | null;
   /** The ticket whose stored message (in or out) has one of these Message-IDs. */
   ticketByMessageIds(ids: string[]): TicketRef | null;
   /** True when we sent a mail with this Message-ID (our own mail coming back). */
@@ -124,6 +134,8 @@ export interface LookupPort {
 export interface StageContext {
   readonly config: Readonly<Config>;
   readonly lookup: LookupPort;
+  /** The time tokens are checked against (signed reply addresses expire); default now. */
+  readonly now?: () => Date;
 }
 
 export type StageResult =

@@ -8,6 +8,7 @@ import { journalStore, type JournalRow, type Outcome } from '../store/journal.js
 import { ticketStore } from '../store/tickets.js';
 import type { Actor } from '../tickets/status.js';
 import { append, open, type MessageIn } from './ticket-mail.js';
+import { applyStaffMail } from './staff-mail.js';
 import { inTransaction } from '../store/transaction.js';
 import type { ChangeHook, MessageSnapshot, TicketChange } from '../tickets/changes.js';
 
@@ -153,6 +154,24 @@ function advance(s: Stores, p: MailboxPosition): void {
 }
 
 function applyToTickets(ctx: ApplyContext, s: Stores, input: PlannedMessage): Applied {
+  const applied = applyPlanned(ctx, s, input);
+  const refused = input.result.decision.replyAddressRefused;
+  if (refused?.explainTo) {
+    s.events.add({
+      ticketId: applied.ticketId,
+      journalId: input.journalId,
+      actor: input.mail.from?.address ?? 'unknown',
+      via: 'email',
+      kind: 'reply_address_refused',
+      at: nowIso(),
+      data: { reason: refused.reason, explainTo: refused.explainTo },
+    });
+    for (const hook of ctx.hooks) hook(ctx.db, { kind: 'reply-address-refused', staffId: refused.explainTo, reason: refused.reason, ticketId: applied.ticketId, journalId: input.journalId });
+  }
+  return applied;
+}
+
+function applyPlanned(ctx: ApplyContext, s: Stores, input: PlannedMessage): Applied {
   const { mail, journalId } = input;
   const plan: Plan = input.result.plan;
   const at = nowIso();
@@ -189,6 +208,18 @@ function applyToTickets(ctx: ApplyContext, s: Stores, input: PlannedMessage): Ap
       });
       if (!appended.ok) throw new Error(`cannot append to ${plan.ticket.key}: ${appended.sentence}`);
       return { outcome: 'appended', reason: plan.thirdParty ? `third party: ${plan.thirdParty}` : null, ticketId: plan.ticket.id, ticketKey: plan.ticket.key };
+    }
+    case 'staff-mail': {
+      const handled = applyStaffMail(ctx, {
+        ticketId: plan.ticket.id,
+        staffId: plan.sender.staffId,
+        journalId,
+        visibleText: mail.visibleText,
+        attachments: mail.attachments,
+        message: snapshotOf(0, journalId, mail, plan.sender),
+      });
+      if ('ok' in handled) throw new Error(`cannot apply staff mail on ${plan.ticket.key}: ${handled.sentence}`);
+      return { outcome: 'command', reason: handled.summary, ticketId: plan.ticket.id, ticketKey: handled.ticketKey };
     }
     case 'ignore': {
       if (plan.ticket) {

@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.js';
 import { TicketdError, errorMessage } from '../errors.js';
 import { parseMail } from '../ingest/parse.js';
 import { runPipeline } from '../router/pipeline.js';
+import { parseCommands, type ParsedCommands } from '../router/commands/parse.js';
 import type { AttachmentInfo, Decision, LookupPort, Plan, TraceEntry } from '../router/types.js';
 import { createLookup } from '../store/lookup.js';
 import { openDbReadOnly } from '../store/read-only.js';
@@ -25,11 +26,14 @@ export interface Explanation {
   trace: TraceEntry[];
   decision: Decision;
   plan: Plan;
+  /** For staff mail to a signed reply address: the command lines found and the text that would be relayed. */
+  staffMail?: ParsedCommands;
 }
 
 // With no database there is nothing to thread onto and nobody is known yet.
 const emptyLookup: LookupPort = {
   ticketByKey: () => null,
+  ticketById: () => null,
   ticketByMessageIds: () => null,
   isOwnMessageId: () => false,
   isKnownClient: () => false,
@@ -63,6 +67,7 @@ export async function explainFile(config: Config, file: string): Promise<Explana
         warnings: mail.warnings,
       },
       ...result,
+      ...(result.plan.action === 'staff-mail' ? { staffMail: parseCommands(mail.visibleText) } : {}),
     };
   } finally {
     db?.close();

@@ -7,6 +7,7 @@ const ticketCols = `t.id, t.key, t.status, t.subject, t.client_email AS clientEm
 
 export function createLookup(db: Db): LookupPort {
   const byKey = db.prepare<[string], TicketRef>(`SELECT ${ticketCols} FROM tickets t WHERE t.key = ?`);
+  const byId = db.prepare<[number], TicketRef>(`SELECT ${ticketCols} FROM tickets t WHERE t.id = ?`);
   const byMessageId = db.prepare<[string], TicketRef>(
     `SELECT ${ticketCols} FROM messages m JOIN tickets t ON t.id = m.ticket_id
      WHERE m.message_id = ? ORDER BY m.id DESC LIMIT 1`,
@@ -26,6 +27,7 @@ export function createLookup(db: Db): LookupPort {
   );
   return {
     ticketByKey: (key) => byKey.get(key.toUpperCase()) ?? null,
+    ticketById: (id) => byId.get(id) ?? null,
     ticketByMessageIds(ids) {
       // Newest reference first: References lists the thread oldest to newest.
       for (const id of [...ids].reverse()) {

@@ -268,3 +268,10 @@ export function outboxFiles(db: Db, outboxId: number): OutboxFile[] {
     );
   return q.all(outboxId);
 }
+
+/** Rows of this kind written to this recipient (normalised key) since then, in any status. */
+export function sentSince(db: Db, kind: string, recipientKey: string, since: string): number {
+  return (
+    db.prepare<[string, string, string], { n: number }>('SELECT COUNT(*) AS n FROM outbox WHERE kind = ? AND recipient_key = ? AND created_at >= ?').get(kind, recipientKey, since)?.n ?? 0
+  );
+}

@@ -1,7 +1,7 @@
 // The data each mail template sees. Every key is always present (null when unknown), so the
 // strict templates can tell a typo from an empty value.
 
-export const mailKinds = ['ack', 'assigned', 'closed', 'status', 'unknown_sender', 'sent_back', 'reply'] as const;
+export const mailKinds = ['ack', 'assigned', 'closed', 'status', 'unknown_sender', 'sent_back', 'reply', 'forward', 'confirmation', 'reply_refused'] as const;
 export type MailKind = (typeof mailKinds)[number];
 
 /** Template file stem of a kind: `unknown_sender` → `unknown-sender.text.hbs`. */
@@ -84,6 +84,36 @@ export interface StatusData extends Base {
 /** Nothing of the stranger's own mail: the answer may reach someone whose address was forged. */
 export type UnknownSenderData = Base;
 
+/** A client's message on a ticket, forwarded to its assignee (who answers by replying). */
+export interface ForwardData extends Base {
+  key: string;
+  subject: string;
+  assigneeName: string;
+  clientName: string | null;
+  clientEmail: string;
+  /** The new text of the client's message. */
+  text: string;
+  /** Their message reopened a closed ticket. */
+  reopened: boolean;
+}
+
+/** To a staff member after their mail to a signed reply address: what became of it. */
+export interface ConfirmationData extends Base {
+  key: string;
+  subject: string;
+  staffName: string;
+  /** Each command line as written: applied or refused, and the sentence saying so. */
+  lines: { line: string; applied: boolean; sentence: string }[];
+  /** Whether the text went to the client or was kept as a note, and why. */
+  text: string;
+}
+
+/** To a staff member whose signed reply address was used wrongly (at most daily). */
+export interface ReplyRefusedData extends Base {
+  staffName: string;
+  reason: string;
+}
+
 export interface MailData {
   ack: AckData;
   assigned: AssignedData;
@@ -92,6 +122,9 @@ export interface MailData {
   unknown_sender: UnknownSenderData;
   sent_back: SentBackData;
   reply: ReplyData;
+  forward: ForwardData;
+  confirmation: ConfirmationData;
+  reply_refused: ReplyRefusedData;
 }
 
 export interface RenderedMail {

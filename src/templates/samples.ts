@@ -60,5 +60,31 @@ export function sampleData(brand: Brand): MailData {
       text: 'Your listing is back: Google had merged it with an old address. It can take a day to show everywhere.',
       staffName: 'Seth',
     },
+    forward: {
+      brand,
+      key: 'SEO-1043',
+      subject: 'Our listing vanished from Google',
+      assigneeName: 'Seth',
+      clientName: 'Dana Whitfield',
+      clientEmail: 'dana@example.com',
+      text: 'It is still missing this morning. Should we recreate it?',
+      reopened: true,
+    },
+    confirmation: {
+      brand,
+      key: 'SEO-1043',
+      subject: 'Our listing vanished from Google',
+      staffName: 'Seth',
+      lines: [
+        { line: '#tbc', applied: true, sentence: 'SEO-1043 is tbc' },
+        { line: '#assign lee', applied: false, sentence: 'only leads assign tickets; ask a lead' },
+      ],
+      text: 'Your text was sent to the client.',
+    },
+    reply_refused: {
+      brand,
+      staffName: 'Seth',
+      reason: 'the reply address expired (issued 120 days ago, valid for 90)',
+    },
   };
 }

@@ -58,7 +58,19 @@ export type TicketChange =
   /** A staff member's answer to the client, written by a person (not an automatic reply). */
   | { kind: 'replied'; ticket: TicketSnapshot; message: MessageSnapshot; by: StaffRef; text: string }
   | { kind: 'status-requested'; sender: Sender; message: MessageSnapshot; noAutoAnswer?: string }
-  | { kind: 'sender-refused'; sender: Sender; message: MessageSnapshot; reason: string; noAutoAnswer?: string };
+  | { kind: 'sender-refused'; sender: Sender; message: MessageSnapshot; reason: string; noAutoAnswer?: string }
+  /** A staff member's mail to a signed reply address was handled: they get one confirmation. */
+  | { kind: 'staff-mail-handled'; ticket: TicketSnapshot; by: StaffRef; message: MessageSnapshot; lines: CommandLineResult[]; relayed: boolean; text: string }
+  /** Mail to a signed reply address did not count: the staff member hears why (at most daily). */
+  | { kind: 'reply-address-refused'; staffId: string; reason: string; ticketId: number | null; journalId: number | null };
+
+/** One command line of a staff mail and what became of it. */
+export interface CommandLineResult {
+  line: string;
+  applied: boolean;
+  /** Why it was refused (the rule's sentence), or what it did. */
+  sentence: string;
+}
 
 /**
  * Called inside the transaction that made the change, so what it writes (outbox rows,

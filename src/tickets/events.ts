@@ -11,6 +11,8 @@ export const EVENT_KINDS = [
   'sender_refused',
   'staff_unverified',
   'auto_answer_withheld',
+  'staff_mail',
+  'reply_address_refused',
   // staff at work (ticket service)
   'status_changed',
   'assigned',

@@ -76,7 +76,8 @@ describe('mail from staff work', () => {
     const [mail, ...rest] = fresh();
     expect(rest).toEqual([]);
     expect(mail).toMatchObject({ kind: 'reply', toAddr: 'dana@bakery.example', audience: 'outside', subject: `Re: [${key}] Listing gone`, inReplyTo: 'first@bakery.example' });
-    expect(mail!.headers).toEqual({ 'X-Ticketd-Loop': 'ticketd' });
+    // The From-name row header is not sent as such: delivery makes it the From's display name.
+    expect(mail!.headers).toEqual({ 'X-Ticketd-Loop': 'ticketd', 'X-Ticketd-From-Name': 'Seth at Agency client services' });
     expect(mail!.text).toContain('Your listing is back.\nIt may take a day.');
     expect(mail!.text).toContain('Best regards,\nSeth\nAgency client services');
     expect(db.prepare(`SELECT message_id AS id, outbox_id AS ob FROM messages WHERE direction = 'out'`).get()).toEqual({ id: mail!.messageId, ob: mail!.id });

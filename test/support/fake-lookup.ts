@@ -21,6 +21,10 @@ export function fakeLookup(opts: { tickets?: FakeTicket[]; ownMessageIds?: strin
       const t = tickets.find((x) => x.key === key.toUpperCase());
       return t ? strip(t) : null;
     },
+    ticketById: (id) => {
+      const t = tickets.find((x) => x.id === id);
+      return t ? strip(t) : null;
+    },
     ticketByMessageIds: (ids) => {
       // Same order as the store: the last id (the direct parent) first.
       for (const id of [...ids].reverse()) {

@@ -4,13 +4,16 @@ import type { Decision } from '../types.js';
 
 // Staff are who they prove to be (DESIGN.md invariant 4): a From with a staff address proves
 // nothing, anyone can write it. The proof today is a DMARC pass (per mail_auth.require) in our
-// own server's Authentication-Results; the signed reply address of the staff-by-email issue
-// will be the second proof, checked here as well. Without proof the mail is handled as from an
+// own server's Authentication-Results; the signed reply address (check-reply-address, before
+// this stage) is the second. Without proof the mail is handled as from an
 // unknown sender: it opens no staff-checked ticket and clears no blue flag; and it gets no
 // automatic answer, since the staff member probably did not write it.
 
-/** The proof a staff From has, or null. Seam: signed reply addresses add their check here. */
+/** The proof a staff From has, or null. */
 function proof(soFar: Readonly<Decision>): string | null {
+  // check-reply-address plans verified signed replies itself; this keeps the proof whole if
+  // a later change lets such mail go on.
+  if (soFar.signedReply && soFar.signedReply.staffId === soFar.sender?.staffId) return 'signed reply address';
   const a = soFar.authentication;
   return a?.passed ? `${a.detail} (${a.authservId})` : null;
 }

@@ -1,0 +1,89 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { applyStaffMail } from '../../src/service/staff-mail.js';
+import type { ServiceContext } from '../../src/service/ticket-core.js';
+import { typedMessage } from '../../src/service/ticket-mail.js';
+import * as svc from '../../src/service/tickets.js';
+import { openDb } from '../../src/store/db.js';
+import type { TicketChange } from '../../src/tickets/changes.js';
+import { testConfig } from '../support/config.js';
+
+// Applying a verified staff mail on an in-memory store: each command through the ticket
+// service, then relay or note, and exactly one confirmation change.
+
+const config = testConfig('/tmp');
+let ctx: ServiceContext;
+let changes: TicketChange[];
+let ticketId: number;
+
+beforeEach(() => {
+  changes = [];
+  ctx = { db: openDb(':memory:'), config, hooks: [(_db, c) => void changes.push(c)] };
+  const r = svc.open(ctx, { kind: 'client', email: 'dana@bakery.example' }, 'email', {
+    typeId: 'facebook', // assignee lindsey; client-opened: checked by management
+    subject: 'Page locked',
+    client: { email: 'dana@bakery.example', name: 'Dana' },
+    message: typedMessage('Our page is locked.', 'Page locked', { email: 'dana@bakery.example', name: 'Dana' }),
+  });
+  if (!r.ok) throw new Error(r.sentence);
+  ticketId = r.ticket.id;
+  changes.length = 0;
+});
+
+const mail = (staffId: string, visibleText: string) =>
+  applyStaffMail(ctx, {
+    ticketId,
+    staffId,
+    journalId: null,
+    visibleText,
+    attachments: [],
+    message: { id: 0, journalId: null, messageId: 'm@agency.example', references: [], subject: 'Re: x', authorKind: 'staff', authorEmail: `${staffId}@agency.example`, authorName: null, visibleText },
+  });
+const kinds = () => changes.map((c) => c.kind);
+const confirmation = () => changes.find((c): c is Extract<TicketChange, { kind: 'staff-mail-handled' }> => c.kind === 'staff-mail-handled')!;
+const status = () => (ctx.db.prepare('SELECT status FROM tickets WHERE id = ?').get(ticketId) as { status: string }).status;
+
+describe('applying staff mail', () => {
+  it('relays plain text as a staff reply (new → open) with one confirmation', () => {
+    mail('lindsey', 'Hi Dana, unlocked now.');
+    expect(kinds()).toEqual(['status-changed', 'replied', 'staff-mail-handled']);
+    expect(confirmation()).toMatchObject({ relayed: true, lines: [] });
+    expect(status()).toBe('open');
+  });
+
+  it('sends the text and closes in one step when the closer may close', () => {
+    mail('lee', '#tbc\n#close\n\nAll sorted, Dana.');
+    expect(status()).toBe('closed');
+    expect(kinds()).toContain('replied');
+    expect(confirmation()).toMatchObject({ relayed: true, lines: [{ line: '#tbc', applied: true }, { line: '#close', applied: true }] });
+  });
+
+  it('neither sends nor closes when the close is refused, keeping the text as a note', () => {
+    mail('lindsey', '#close\n\nAll sorted, Dana.');
+    expect(status()).toBe('new');
+    expect(kinds()).not.toContain('replied');
+    expect(confirmation()).toMatchObject({ relayed: false, lines: [{ line: '#close', applied: false }] });
+    expect(confirmation().text).toContain('internal note');
+  });
+
+  it('stops at a refused line: the lines after it are not tried, the ones before stay applied', () => {
+    mail('lindsey', '#priority high\n#assign joe\n#type seo\nText.');
+    expect(confirmation().lines.map((l) => [l.line, l.applied])).toEqual([
+      ['#priority high', true],
+      ['#assign joe', false],
+      ['#type seo', false],
+    ]);
+    expect(confirmation().relayed).toBe(false);
+  });
+
+  it('keeps #internal text as a note and relays nothing', () => {
+    mail('lindsey', '#internal\nCalled her, she is fine.');
+    expect(kinds()).not.toContain('replied');
+    expect(confirmation()).toMatchObject({ relayed: false, lines: [{ line: '#internal', applied: true }] });
+  });
+
+  it('never relays text that still holds quoted lines', () => {
+    mail('lindsey', 'Fixed.\n\nOn Monday Support wrote:\n> Hi Lindsey, FB-1000 is yours now');
+    expect(kinds()).not.toContain('replied');
+    expect(confirmation().text).toContain('quoted lines');
+  });
+});

@@ -1,0 +1,270 @@
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Config } from '../../src/config/schema.js';
+import { replyAddress } from '../../src/mail/reply-address.js';
+import { runDaemon } from '../../src/service/daemon.js';
+import { configFor } from '../support/ticketd.js';
+import { removeDovecotDir, startDovecot, type RunningDovecot } from '../support/dovecot.js';
+import { clientMail } from '../support/emails.js';
+import { appendMail } from '../support/mailbox.js';
+import { startSmtp, type TestSmtp } from '../support/smtp.js';
+import { freshUser, quiet, readDb } from '../support/ticketd.js';
+
+// Staff by email through the real Dovecot and SMTP receiver (README "Email commands"): the
+// agent answers from their mail client by replying to a notice, commands at the top move the
+// ticket, the rest reaches the client; nothing does without a signed address for that sender.
+
+let dovecot: RunningDovecot;
+let smtp: TestSmtp;
+beforeAll(async () => {
+  dovecot = startDovecot();
+  smtp = await startSmtp();
+}, 180_000);
+afterAll(async () => {
+  await smtp?.stop();
+  dovecot?.stop();
+  if (dovecot) removeDovecotDir(dovecot);
+});
+beforeEach(() => {
+  smtp.received.length = 0;
+});
+
+const DANA = 'Dana Whitfield <dana@bakery.example>';
+const SECRET = 'the reply secret of these tests';
+
+function setup(prefix: string, keys = [{ version: 1, secret: SECRET }]): { user: string; config: Config } {
+  const { user, dir } = freshUser(prefix);
+  const config = configFor(dir, user, dovecot, {
+    smtp: { host: '127.0.0.1', port: smtp.port, from: 'Agency support <support@agency.example>', retry_seconds: [0], allow_plaintext: true },
+    reply_addresses: { keys },
+  });
+  return { user, config };
+}
+
+const runOnce = (config: Config) => runDaemon(config, { once: true, log: quiet });
+const parsed = (raw: string): Promise<ParsedMail> => simpleParser(raw);
+const to = (addr: string) => smtp.received.filter((r) => r.to.includes(addr));
+const ticket = (config: Config, key: string) =>
+  readDb(config, (db) => db.prepare('SELECT status, assignee, priority, client_wrote AS blue FROM tickets WHERE key = ?').get(key) as Record<string, unknown>);
+const events = (config: Config, kind: string) =>
+  readDb(config, (db) => db.prepare('SELECT data FROM events WHERE kind = ? ORDER BY id').all(kind) as { data: string }[]).map((e) => JSON.parse(e.data) as Record<string, unknown>);
+const replyToOf = (m: ParsedMail): string => m.replyTo?.value[0]?.address ?? '';
+
+let n = 0;
+/** A staff member's reply from their mail client: quoted history below, like a real one. */
+function staffReply(o: { from: string; to: string; subject: string; inReplyTo?: string; body: string; headers?: string[] }) {
+  return clientMail({
+    from: o.from,
+    to: o.to,
+    subject: o.subject,
+    messageId: `<staff.${Date.now().toString(36)}.${++n}@agency.example>`,
+    headers: o.inReplyTo ? [`In-Reply-To: <${o.inReplyTo}>`, `References: <${o.inReplyTo}>`, ...(o.headers ?? [])] : o.headers,
+    body: o.body,
+  });
+}
+
+/** Dana opens a Technical ticket (assigned to joe); returns joe's notice. */
+async function opened(user: string, config: Config) {
+  const first = clientMail({ from: DANA, subject: 'Our website is down', body: 'Hello,\n\nThe site shows an error since this morning.\n\nDana\n' });
+  await appendMail(dovecot, user, [first.raw]);
+  await runOnce(config);
+  const notices = to('joe@agency.example');
+  expect(notices).toHaveLength(1);
+  return { first, notice: await parsed(notices[0]!.raw) };
+}
+
+const quoted = (notice: ParsedMail) => `On Mon, 23 Nov 2026 at 10:00, Agency support <support@agency.example> wrote:\n${notice.text!.split('\n').map((l) => `> ${l}`).join('\n')}\n`;
+
+describe('staff commands by email', () => {
+  it('#tbc and an answer: the client gets the answer once on its thread, without the command or the quote; tbc; one confirmation', async () => {
+    const { user, config } = setup('cmdtbc');
+    const { first, notice } = await opened(user, config);
+    const signed = replyToOf(notice);
+    expect(signed).toMatch(/^support\+t\.[a-z2-7]+@agency\.example$/);
+    // The client's acknowledgement carries no token.
+    for (const r of to('dana@bakery.example')) expect(r.raw).not.toContain('+t.');
+    smtp.received.length = 0;
+
+    const reply = staffReply({
+      from: 'IT Joe <joe@agency.example>',
+      to: signed,
+      subject: `Re: ${notice.subject}`,
+      inReplyTo: notice.messageId!.slice(1, -1),
+      body: `#tbc\n\nHi Dana,\n\nThe site is back up: the certificate had expired.\n\n${quoted(notice)}`,
+    });
+    await appendMail(dovecot, user, [reply.raw]);
+    await runOnce(config);
+
+    const toDana = to('dana@bakery.example');
+    expect(toDana).toHaveLength(1);
+    const answer = await parsed(toDana[0]!.raw);
+    expect(answer.text).toContain('The site is back up: the certificate had expired.');
+    expect(answer.text).not.toContain('#tbc');
+    expect(answer.text).not.toContain('is yours now');
+    expect(answer.inReplyTo).toBe(`<${first.messageId}>`);
+    expect(answer.subject).toContain('[TEC-1000]');
+    expect(answer.from?.value[0]).toEqual({ name: 'IT Joe at Support', address: 'support@agency.example' });
+    expect(toDana[0]!.raw).not.toContain('+t.');
+    expect(toDana[0]!.raw).not.toContain('X-Ticketd-From-Name');
+    expect(ticket(config, 'TEC-1000')).toMatchObject({ status: 'tbc', blue: 0 });
+
+    const toJoe = to('joe@agency.example');
+    expect(toJoe).toHaveLength(1);
+    const confirmation = await parsed(toJoe[0]!.raw);
+    expect(confirmation.text).toContain('#tbc: done');
+    expect(confirmation.text).toContain('Your text was sent to the client.');
+    expect(confirmation.headers.get('auto-submitted')).toBe('auto-replied');
+    expect(replyToOf(confirmation)).toMatch(/^support\+t\./);
+    expect(confirmation.inReplyTo).toBe(`<${reply.messageId}>`);
+
+    // The agent's out-of-office answering the confirmation: no loop, no relay, nothing changes.
+    smtp.received.length = 0;
+    const away = staffReply({
+      from: 'joe@agency.example',
+      to: replyToOf(confirmation),
+      subject: `Automatic reply: ${confirmation.subject}`,
+      inReplyTo: confirmation.messageId!.slice(1, -1),
+      headers: ['Auto-Submitted: auto-replied'],
+      body: 'I am out of the office until Monday.\n',
+    });
+    await appendMail(dovecot, user, [away.raw]);
+    await runOnce(config);
+    expect(smtp.received).toHaveLength(0);
+    expect(ticket(config, 'TEC-1000')).toMatchObject({ status: 'tbc' });
+  }, 60_000);
+
+  it('an agent\'s #assign is refused: nothing relayed, the text kept as a note, the confirmation says why', async () => {
+    const { user, config } = setup('cmdassign');
+    const { notice } = await opened(user, config);
+    smtp.received.length = 0;
+    const reply = staffReply({ from: 'joe@agency.example', to: replyToOf(notice), subject: `Re: ${notice.subject}`, body: '#assign seth\n\nSeth knows this server better.\n' });
+    await appendMail(dovecot, user, [reply.raw]);
+    await runOnce(config);
+    expect(to('dana@bakery.example')).toHaveLength(0);
+    expect(ticket(config, 'TEC-1000')).toMatchObject({ assignee: 'joe' });
+    expect(events(config, 'note').map((e) => e.text)).toEqual(['Seth knows this server better.']);
+    const toJoe = to('joe@agency.example');
+    expect(toJoe).toHaveLength(1);
+    const text = (await parsed(toJoe[0]!.raw)).text!;
+    expect(text).toContain('#assign seth: REFUSED, only leads assign tickets; ask a lead');
+    expect(text).toContain('Nothing was sent to the client');
+  }, 60_000);
+
+  it('a mistyped #internl never leaks: nothing relayed, nothing applied, kept as a note, the confirmation says why', async () => {
+    const { user, config } = setup('cmdtypo');
+    const { notice } = await opened(user, config);
+    smtp.received.length = 0;
+    const reply = staffReply({ from: 'joe@agency.example', to: replyToOf(notice), subject: `Re: ${notice.subject}`, body: '#internl\n#priority high\n\nThe client sounds annoyed; their host is cheap.\n' });
+    await appendMail(dovecot, user, [reply.raw]);
+    await runOnce(config);
+    expect(to('dana@bakery.example')).toHaveLength(0);
+    expect(ticket(config, 'TEC-1000')).toMatchObject({ priority: 'normal' });
+    expect(events(config, 'note').map((e) => e.text)).toEqual(['The client sounds annoyed; their host is cheap.']);
+    const text = (await parsed(to('joe@agency.example')[0]!.raw)).text!;
+    expect(text).toContain('#internl: REFUSED, unknown command #internl');
+    expect(text).toContain('Your text is kept on the ticket as an internal note.');
+  }, 60_000);
+
+  it('a valid token with another staff From, a tampered token, an expired token: nothing changes; the owner hears once a day', async () => {
+    const { user, config } = setup('cmdrefuse');
+    const { notice } = await opened(user, config);
+    smtp.received.length = 0;
+    const signed = replyToOf(notice);
+    const at = signed.indexOf('@');
+    const tampered = `${signed.slice(0, at - 2)}${signed[at - 2] === 'a' ? 'b' : 'a'}${signed.slice(at)}`;
+    const expired = replyAddress(config, { ticketId: 1, staffId: 'joe', issued: new Date(Date.now() - 120 * 86_400_000) })!;
+    const before = ticket(config, 'TEC-1000');
+    const mails = [
+      staffReply({ from: 'olivia@agency.example', to: signed, subject: `Re: ${notice.subject}`, body: '#close\n\nAll done, Dana.\n' }),
+      staffReply({ from: 'joe@agency.example', to: tampered, subject: `Re: ${notice.subject}`, body: '#close\n\nAll done, Dana.\n' }),
+      staffReply({ from: 'joe@agency.example', to: expired, subject: `Re: ${notice.subject}`, body: '#close\n\nAll done, Dana.\n' }),
+    ];
+    await appendMail(dovecot, user, mails.map((m) => m.raw));
+    await runOnce(config);
+    expect(ticket(config, 'TEC-1000')).toEqual(before);
+    expect(to('dana@bakery.example')).toHaveLength(0);
+    expect(to('olivia@agency.example')).toHaveLength(0);
+    // Three refusals, all about joe's address: one explanation.
+    const toJoe = to('joe@agency.example');
+    expect(toJoe).toHaveLength(1);
+    expect((await parsed(toJoe[0]!.raw)).text).toContain('changed nothing on the ticket');
+    expect(events(config, 'reply_address_refused')).toHaveLength(3);
+    expect(events(config, 'staff_mail')).toHaveLength(0);
+  }, 60_000);
+
+  it('a client reply is forwarded to the assignee with a signed reply address; the agent\'s reply to it reaches the client', async () => {
+    const { user, config } = setup('cmdfwd');
+    const { first } = await opened(user, config);
+    smtp.received.length = 0;
+    const again = clientMail({ from: DANA, subject: 'Re: [TEC-1000] Our website is down', body: 'It is still down, customers are calling.\n', headers: [`In-Reply-To: <${first.messageId}>`] });
+    await appendMail(dovecot, user, [again.raw]);
+    await runOnce(config);
+    const forwards = to('joe@agency.example');
+    expect(forwards).toHaveLength(1);
+    expect(to('dana@bakery.example')).toHaveLength(0);
+    const forward = await parsed(forwards[0]!.raw);
+    expect(forward.text).toContain('It is still down, customers are calling.');
+    expect(replyToOf(forward)).toMatch(/^support\+t\./);
+    expect(ticket(config, 'TEC-1000')).toMatchObject({ blue: 1 });
+
+    smtp.received.length = 0;
+    const reply = staffReply({ from: 'joe@agency.example', to: replyToOf(forward), subject: `Re: ${forward.subject}`, body: `On it, back within the hour.\n\n${quoted(forward)}` });
+    await appendMail(dovecot, user, [reply.raw]);
+    await runOnce(config);
+    const toDana = to('dana@bakery.example');
+    expect(toDana).toHaveLength(1);
+    const answer = (await parsed(toDana[0]!.raw)).text!;
+    expect(answer).toContain('On it, back within the hour.');
+    expect(answer).not.toContain('customers are calling');
+    expect(ticket(config, 'TEC-1000')).toMatchObject({ status: 'open', blue: 0 });
+  }, 60_000);
+
+  it('the attachments of the agent\'s reply reach the client with the answer', async () => {
+    const { user, config } = setup('cmdattach');
+    const { notice } = await opened(user, config);
+    smtp.received.length = 0;
+    const content = Buffer.from('fixed booking form settings\n').toString('base64');
+    const raw = [
+      'From: joe@agency.example',
+      `To: ${replyToOf(notice)}`,
+      `Subject: Re: ${notice.subject}`,
+      `Message-ID: <attach.${Date.now().toString(36)}@agency.example>`,
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b1"',
+      '',
+      '--b1',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'Hi Dana, the settings we changed are attached.',
+      '--b1',
+      'Content-Type: text/plain; name="settings.txt"',
+      'Content-Disposition: attachment; filename="settings.txt"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      content,
+      '--b1--',
+      '',
+    ].join('\n');
+    await appendMail(dovecot, user, [raw]);
+    await runOnce(config);
+    const toDana = to('dana@bakery.example');
+    expect(toDana).toHaveLength(1);
+    const answer = await parsed(toDana[0]!.raw);
+    expect(answer.text).toContain('the settings we changed are attached');
+    expect(answer.attachments.map((a) => [a.filename, a.content.toString()])).toEqual([['settings.txt', 'fixed booking form settings\n']]);
+    expect((await parsed(to('joe@agency.example')[0]!.raw)).text).toContain('with 1 attachment');
+  }, 60_000);
+
+  it('a token signed with the previous key still verifies after rotation', async () => {
+    const { user, config } = setup('cmdrotate');
+    const { notice } = await opened(user, config);
+    smtp.received.length = 0;
+    const rotated: Config = { ...config, reply_addresses: { ...config.reply_addresses!, keys: [{ version: 1, secret: SECRET }, { version: 2, secret: 'the next secret, rotated in' }] } };
+    const reply = staffReply({ from: 'joe@agency.example', to: replyToOf(notice), subject: `Re: ${notice.subject}`, body: '#priority high\n' });
+    await appendMail(dovecot, user, [reply.raw]);
+    await runOnce(rotated);
+    expect(ticket(config, 'TEC-1000')).toMatchObject({ priority: 'high' });
+    const confirmation = await parsed(to('joe@agency.example')[0]!.raw);
+    expect(confirmation.text).toContain('#priority high: done');
+  }, 60_000);
+});
