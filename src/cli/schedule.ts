@@ -30,7 +30,11 @@ export function registerSchedule(program: Command): void {
           if (!j.lastClaims.length) out.push('  last claims: none\n');
           else {
             out.push(`  last claims (${j.lastClaims[0]!.localDate}):\n`);
-            for (const c of j.lastClaims) out.push(`    ${c.recipient}: ${c.outboxId ? `mail #${c.outboxId}` : 'nothing to send'}, ${c.tickets} ticket(s), at ${localTime(c.claimedAt, s.timezone)}\n`);
+            for (const c of j.lastClaims) {
+              // Recipient '*' is the day's own claim: the sweep's left_in_tbc events.
+              if (c.recipient === '*') out.push(`    (ticket events): ${c.tickets}, at ${localTime(c.claimedAt, s.timezone)}\n`);
+              else out.push(`    ${c.recipient}: ${c.outboxId ? `mail #${c.outboxId}` : 'nothing to send'}, ${c.tickets} ticket(s), at ${localTime(c.claimedAt, s.timezone)}\n`);
+            }
           }
         }
         print(out.join(''));

@@ -1,7 +1,6 @@
-import cron from 'node-cron';
 import type { Config } from '../config/schema.js';
 import { runDueJobs } from '../schedule/run-job.js';
-import { loadTemplates } from '../templates/load.js';
+import { loadTemplates, type Templates } from '../templates/load.js';
 import type { DaemonContext, DaemonPart } from './daemon-part.js';
 
 /**
@@ -10,9 +9,12 @@ import type { DaemonContext, DaemonPart } from './daemon-part.js';
  * the database decide what is sent, so a second daemon or a restart never sends twice.
  */
 export function schedulePart(config: Config, opts: { now?: () => Date } = {}): DaemonPart {
-  const templates = loadTemplates(config);
   const now = opts.now ?? (() => new Date());
+  // Compiled when the loop starts, not at construction: `run --once` (no scheduler) pays
+  // nothing for it. The outbox part has already checked the same templates by then.
+  let templates: Templates | null = null;
   const tick = (ctx: DaemonContext) => {
+    templates ??= loadTemplates(config);
     const log = ctx.log.child({ component: 'schedule' });
     try {
       for (const r of runDueJobs(ctx.db, ctx.config, templates, now()))
@@ -28,6 +30,8 @@ export function schedulePart(config: Config, opts: { now?: () => Date } = {}): D
     // `ticketd schedule run JOB` instead (the same claims).
     async run(ctx) {
       tick(ctx);
+      // Loaded here for the same reason: node-cron is only needed by the long-running daemon.
+      const { default: cron } = await import('node-cron');
       const task = cron.schedule('* * * * *', () => tick(ctx), { name: 'ticketd-schedule', noOverlap: true });
       await new Promise<void>((resolve) => {
         if (ctx.signal.aborted) resolve();

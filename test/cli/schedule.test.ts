@@ -105,5 +105,6 @@ describe('ticketd schedule', () => {
     const text = run().stdout;
     expect(text).toMatch(/^sweep {2}17:00 {2}next: \d{4}-\d\d-\d\d 17:00 C[DS]T$/m);
     expect(text).toMatch(/^ {4}mia: mail #1, 2 ticket\(s\)/m);
+    expect(text).toMatch(/^ {4}\(ticket events\): 2, at 2026-03-09 17:00 CDT$/m);
   });
 });
