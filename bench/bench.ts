@@ -10,6 +10,7 @@ import { DEFAULT_SEED } from './generate.js';
 import type { AppendArgs } from './phases/append.js';
 import type { IngestResult } from './phases/ingest.js';
 import type { ReadsArgs, ReadsResult } from './phases/reads.js';
+import type { ScheduleArgs } from './phases/schedule.js';
 import type { SendArgs } from './phases/nodemailer-send.js';
 import type { MailboxSummary, Timed } from './types.js';
 import { printReport, type Report } from './report.js';
@@ -18,6 +19,7 @@ import { summarizeDir } from './profile-summary.js';
 
 // npm run bench [-- --count N] [--seed S] [--repeat R] [--keep] [--cpu-prof] [--parse-workers N] [--window W] [--batch B]
 //   [--tickets N] [--only reads]   (--only reads: just the read commands on a generated store, no Dovecot)
+//   [--only schedule]   (the scheduler's jobs on such a store with 50 staff)
 // Figures only; nothing here passes or fails. Every phase runs in its own child process.
 
 const { values: flags } = parseArgs({
@@ -46,8 +48,8 @@ const batch = Number(flags.batch);
 const repeat = Number(flags.repeat);
 const positive = (n: number): boolean => Number.isInteger(n) && n >= 1;
 const tickets = Number(flags.tickets);
-if (!positive(count) || !Number.isInteger(seed) || !positive(batch) || !positive(repeat) || !positive(tickets) || (flags.only !== undefined && flags.only !== 'reads')) {
-  process.stderr.write('usage: bench [--count N] [--seed S] [--repeat R] [--window W] [--batch B] [--parse-workers N] [--tickets N] [--only reads] [--keep] [--cpu-prof]\n');
+if (!positive(count) || !Number.isInteger(seed) || !positive(batch) || !positive(repeat) || !positive(tickets) || (flags.only !== undefined && flags.only !== 'reads' && flags.only !== 'schedule')) {
+  process.stderr.write('usage: bench [--count N] [--seed S] [--repeat R] [--window W] [--batch B] [--parse-workers N] [--tickets N] [--only reads|schedule] [--keep] [--cpu-prof]\n');
   process.exit(2);
 }
 
@@ -144,6 +146,7 @@ async function main(): Promise<Report> {
   if (database && facts && Object.values(facts.outboxByKind).some((n) => n > 0)) await delivery(report, database);
   else report.notes.push('delivery not measured: the ingest pass left no mail in the outbox');
   await reads(report);
+  await schedule(report);
   return report;
 }
 
@@ -163,6 +166,21 @@ async function reads(report: Report): Promise<void> {
   } catch (err) {
     report.notes.push(`reads not measured: ${firstLine(err)}`);
     say(`reads: not measured (${firstLine(err)})`);
+  }
+}
+
+async function schedule(report: Report): Promise<void> {
+  const dir = path.join(work, 'schedule');
+  const configData = benchConfigData({ database: path.join(dir, 'ticketd.sqlite'), dataDir: path.join(dir, 'data'), imapPort: 1, user: 'bench', password: 'x' });
+  try {
+    type Result = { tickets: number; staff: number; tbc: number; timings: { job: string; ms: number; mails: number; tickets: number }[] };
+    const r = await runPhase<Result>('schedule', { configData, baseDir: work, tickets, seed, staff: 50 } satisfies ScheduleArgs, log('schedule'), prof('schedule'));
+    say(`schedule: ${r.value.tickets} tickets (${r.value.tbc} tbc), ${r.value.staff} staff; one run each, target < 1000 ms`);
+    for (const t of r.value.timings) say(`  ${t.job.padEnd(14)} ${t.ms.toFixed(0).padStart(6)} ms  ${t.ms < 1000 ? 'ok ' : 'OVER'}  (${t.mails} mails, ${t.tickets} ticket lines)`);
+    report.notes.push(...r.value.timings.map((t) => `schedule ${t.job}: ${t.ms.toFixed(0)} ms, ${t.mails} mails`));
+  } catch (err) {
+    report.notes.push(`schedule not measured: ${firstLine(err)}`);
+    say(`schedule: not measured (${firstLine(err)})`);
   }
 }
 
@@ -225,7 +243,14 @@ const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(0);
 const firstLine = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
 
 const start: Promise<Report> =
-  flags.only === 'reads'
+  flags.only === 'schedule'
+    ? (async () => {
+        const report: Report = { count: 0, seed, notes: [], loadBefore: os.loadavg(), baseline: [], ingest: [], nodemailer: [], drain: [] };
+        say(`bench: scheduler only, ${tickets} tickets, seed ${seed}, work dir ${work}`);
+        await schedule(report);
+        return report;
+      })()
+    : flags.only === 'reads'
     ? (async () => {
         const report: Report = { count: 0, seed, notes: [], loadBefore: os.loadavg(), baseline: [], ingest: [], nodemailer: [], drain: [] };
         say(`bench: read commands only, ${tickets} tickets, seed ${seed}, work dir ${work}`);
@@ -236,7 +261,7 @@ const start: Promise<Report> =
 
 start
   .then((report) => {
-    if (flags.only !== 'reads') printReport(report);
+    if (flags.only === undefined) printReport(report);
     if (flags['cpu-prof'] && existsSync(profRoot)) {
       keep = true;
       for (const phase of readdirSync(profRoot).sort()) say(`\n-- CPU profile: ${phase}\n${summarizeDir(path.join(profRoot, phase))}`);

@@ -15,6 +15,7 @@ const phases: Record<string, () => Promise<PhaseModule>> = {
   'nodemailer-send': () => import('./phases/nodemailer-send.js'),
   drain: () => import('./phases/drain.js'),
   reads: () => import('./phases/reads.js'),
+  schedule: () => import('./phases/schedule.js'),
 };
 
 const name = process.argv[2] ?? '';

@@ -88,7 +88,7 @@ interface Facts {
  * mix; 20,000 clients on 4,000 domains (a few clients write often), some at the configured
  * organisations; 1-4 messages each; rework on a few percent.
  */
-function generate(config: Config, n: number, rng: Rng): Facts {
+export function generate(config: Config, n: number, rng: Rng): Facts {
   const db = openDb(config.database);
   db.pragma('synchronous = OFF'); // a throwaway store: generation speed, not durability
   const agents = config.staff.filter((s) => s.role === 'agent').map((s) => s.id);

@@ -17,6 +17,7 @@ import { registerPipeline } from './pipeline.js';
 import { registerReprocess } from './reprocess.js';
 import { registerRework } from './rework.js';
 import { registerRun } from './run.js';
+import { registerSchedule } from './schedule.js';
 import { registerShow } from './show.js';
 import { registerToday } from './today.js';
 
@@ -50,5 +51,6 @@ registerSendBack(program);
 registerNote(program);
 registerReply(program);
 registerRetype(program);
+registerSchedule(program);
 
 await program.parseAsync(process.argv);

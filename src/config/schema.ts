@@ -190,6 +190,26 @@ const replyAddresses = z
     });
   });
 
+// The scheduler (src/schedule/jobs.ts): each job's local time in `timezone`, or false for off.
+const jobTime = z.union([
+  z.literal(false),
+  z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time HH:MM (24-hour, e.g. 08:00), or false to switch the job off'),
+]);
+export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), { message: 'not a calendar date' });
+const schedule = z
+  .object({
+    daily_list: jobTime.default('08:00'),
+    tbc_reminder: jobTime.default('15:30'),
+    sweep: jobTime.default('17:00'),
+    // Staff ids who get the end-of-day sweep; unset: every manager (every lead when there is none).
+    sweep_to: z.array(id).min(1).optional(),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     database: z.string().min(1),
@@ -220,6 +240,10 @@ export const configSchema = z
     request_types: z.array(requestType).min(1),
     triage_type: id,
     rules: z.array(rule).default([]),
+    schedule: schedule.default({ daily_list: '08:00', tbc_reminder: '15:30', sweep: '17:00' }),
+    business_days: z.array(z.enum(WEEKDAYS)).min(1).default(['mon', 'tue', 'wed', 'thu', 'fri']),
+    // Local dates (in `timezone`) on which no scheduled job runs.
+    holidays: z.array(isoDate).default([]),
   })
   .strict()
   // Cross-references are checked even when other parts of the file are invalid (zod skips a
@@ -264,6 +288,11 @@ export const configSchema = z
           ctx.addIssue({ code: 'custom', path: ['rules', i, 'set', 'type'], message: `unknown request type "${type}"` });
         if (assignee && staffList.length && !staffIds.has(assignee))
           ctx.addIssue({ code: 'custom', path: ['rules', i, 'set', 'assignee'], message: `unknown staff id "${assignee}"` });
+      });
+      const sched = c.schedule && typeof c.schedule === 'object' ? (c.schedule as Record<string, unknown>) : {};
+      (Array.isArray(sched.sweep_to) ? sched.sweep_to : []).forEach((who, i) => {
+        if (typeof who === 'string' && staffList.length && !staffIds.has(who))
+          ctx.addIssue({ code: 'custom', path: ['schedule', 'sweep_to', i], message: `unknown staff id "${who}"` });
       });
       const m = c.mailbox && typeof c.mailbox === 'object' ? (c.mailbox as Record<string, unknown>) : {};
       const folder = str(m.folder) ?? 'INBOX';

@@ -318,3 +318,47 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
     }
   };
 }
+
+/** A scheduled mail to one staff member (src/schedule): its Message-ID is fixed by the caller. */
+export interface ScheduledMail<K extends MailKind = MailKind> {
+  kind: K;
+  to: string;
+  data: MailData[K];
+  /** Derived from the schedule claim, so a second writer of the same mail hits the UNIQUE index. */
+  messageId: string;
+  createdAt: string;
+}
+
+/**
+ * Write a scheduled staff mail as an outbox row in the caller's transaction: staff audience
+ * (delivered first, outside the automatic-reply budget), auto-generated, not threaded. Like
+ * the hook's mail, a row to our own address is held, never sent into a loop.
+ */
+export function enqueueScheduled<K extends MailKind>(db: Db, config: Config, templates: Templates, m: ScheduledMail<K>): number | null {
+  if (mailboxProblem(m.to)) return null;
+  const own = isOwnAddress(config.support_address, m.to);
+  const held = own ? `held back: ${m.to} is our own support address (a loop in the making)` : null;
+  const mail = templates.render(m.kind, m.data);
+  const staff = config.staff.some((s) => recipientKey(s.email) === recipientKey(m.to));
+  const id = insertOutbox(db, {
+    ticketId: null,
+    journalId: null,
+    kind: m.kind,
+    toAddr: m.to,
+    recipientKey: recipientKey(m.to),
+    audience: staff ? 'staff' : 'outside',
+    subject: mail.subject,
+    messageId: m.messageId,
+    inReplyTo: null,
+    refs: [],
+    headers: { 'Auto-Submitted': 'auto-generated', [config.loop_header]: 'ticketd', 'X-Auto-Response-Suppress': 'All' },
+    text: mail.text,
+    html: mail.html,
+    status: held ? 'held' : 'pending',
+    lastError: held,
+    createdAt: m.createdAt,
+  });
+  if (held)
+    recordOutboxEvent(db, { ticketId: null, journalId: null, at: m.createdAt, actor: 'system', via: 'cron', kind: 'mail_held', data: { outbox_id: id, mail: m.kind, to: m.to, reason: held } });
+  return id;
+}

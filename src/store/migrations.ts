@@ -272,4 +272,22 @@ export const migrations: readonly string[] = [
   CREATE INDEX clients_domain ON clients(substr(email, instr(email, '@') + 1));
   CREATE INDEX clients_organisation ON clients(organisation);
   `,
+  // scheduler claims (issue 10)
+  `
+  -- One row per (job, recipient, local day) the scheduler decided, written in the same
+  -- transaction as the outbox row it caused: the unique key is what makes a job send once,
+  -- whatever runs it (two daemons, a restart, ticketd schedule run). outbox_id is NULL when
+  -- there was nothing to send (the day is decided all the same); recipient '*' is the sweep's
+  -- own row that guards its left_in_tbc events.
+  CREATE TABLE schedule_claims (
+    id         INTEGER PRIMARY KEY,
+    job        TEXT NOT NULL,
+    recipient  TEXT NOT NULL,
+    local_date TEXT NOT NULL,
+    claimed_at TEXT NOT NULL,
+    outbox_id  INTEGER REFERENCES outbox(id),
+    tickets    INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (job, local_date, recipient)
+  );
+  `,
 ];

@@ -1,7 +1,7 @@
 // The data each mail template sees. Every key is always present (null when unknown), so the
 // strict templates can tell a typo from an empty value.
 
-export const mailKinds = ['ack', 'assigned', 'closed', 'status', 'unknown_sender', 'sent_back', 'reply', 'forward', 'confirmation', 'reply_refused'] as const;
+export const mailKinds = ['ack', 'assigned', 'closed', 'status', 'unknown_sender', 'sent_back', 'reply', 'forward', 'confirmation', 'reply_refused', 'daily_list', 'tbc_reminder', 'sweep'] as const;
 export type MailKind = (typeof mailKinds)[number];
 
 /** Template file stem of a kind: `unknown_sender` → `unknown-sender.text.hbs`. */
@@ -114,6 +114,48 @@ export interface ReplyRefusedData extends Base {
   reason: string;
 }
 
+/** A ticket line in a scheduled staff mail (src/schedule): keys plain, so a reply with [KEY] threads. */
+export interface ScheduledLine {
+  key: string;
+  subject: string;
+  /** How long ago it was opened: "3 days". */
+  age: string;
+  status: string;
+  /** The client wrote and nobody answered yet (the blue flag). */
+  blue: boolean;
+  assignee: string | null;
+  worker: string | null;
+  /** How long it has waited in tbc: "5 hours"; null outside tbc. */
+  waiting: string | null;
+}
+
+/** The 08:00 list to one staff member: their tickets, their checks, for leads the triage queue. */
+export interface DailyListData extends Base {
+  staffName: string;
+  day: string;
+  mine: ScheduledLine[];
+  toCheck: ScheduledLine[];
+  /** Leads and managers only; empty for agents. */
+  triage: ScheduledLine[];
+  counts: { mine: number; blue: number; toCheck: number; triage: number };
+}
+
+/** The afternoon reminder to one checker: tbc tickets waiting for their check. */
+export interface TbcReminderData extends Base {
+  staffName: string;
+  day: string;
+  count: number;
+  tickets: ScheduledLine[];
+}
+
+/** The end-of-day sweep to managers: every ticket still in tbc, by checker. */
+export interface SweepData extends Base {
+  staffName: string;
+  day: string;
+  count: number;
+  groups: { checker: string; count: number; tickets: ScheduledLine[] }[];
+}
+
 export interface MailData {
   ack: AckData;
   assigned: AssignedData;
@@ -125,6 +167,9 @@ export interface MailData {
   forward: ForwardData;
   confirmation: ConfirmationData;
   reply_refused: ReplyRefusedData;
+  daily_list: DailyListData;
+  tbc_reminder: TbcReminderData;
+  sweep: SweepData;
 }
 
 export interface RenderedMail {

@@ -1,10 +1,42 @@
-import type { Brand, MailData } from './mail-data.js';
+import type { Brand, MailData, ScheduledLine } from './mail-data.js';
 
 // What check-config renders every template against. Lists are non-empty so a typo inside
 // an {{#each}} block is found too.
 
+const line = (over: Partial<ScheduledLine>): ScheduledLine => ({
+  key: 'SEO-1043',
+  subject: 'Our listing vanished from Google',
+  age: '3 days',
+  status: 'open',
+  blue: true,
+  assignee: 'Seth',
+  worker: 'Seth',
+  waiting: '5 hours',
+  ...over,
+});
+
 export function sampleData(brand: Brand): MailData {
   return {
+    daily_list: {
+      brand,
+      staffName: 'Lee',
+      day: 'Friday 27 November 2026',
+      mine: [line({}), line({ key: 'BIL-1050', subject: 'Invoice for March', blue: false, waiting: null })],
+      toCheck: [line({ key: 'SEO-1040', status: 'tbc' })],
+      triage: [line({ key: 'TRI-1051', assignee: null, worker: null, waiting: null })],
+      counts: { mine: 2, blue: 1, toCheck: 1, triage: 1 },
+    },
+    tbc_reminder: { brand, staffName: 'Lee', day: 'Friday 27 November 2026', count: 1, tickets: [line({ status: 'tbc' })] },
+    sweep: {
+      brand,
+      staffName: 'Mia',
+      day: 'Friday 27 November 2026',
+      count: 2,
+      groups: [
+        { checker: 'Lee', count: 1, tickets: [line({ status: 'tbc' })] },
+        { checker: 'management', count: 1, tickets: [line({ key: 'REF-1044', status: 'tbc', worker: null })] },
+      ],
+    },
     ack: {
       brand,
       key: 'SEO-1043',

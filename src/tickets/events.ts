@@ -24,5 +24,7 @@ export const EVENT_KINDS = [
   'mail_held',
   'mail_refused',
   'mail_retried',
+  // scheduler
+  'left_in_tbc',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];

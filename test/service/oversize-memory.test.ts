@@ -17,9 +17,11 @@ import { freshUser } from '../support/ticketd.js';
 // /usr/bin/time. Measured on a 2-core machine: `run --once` on two small messages peaks at
 // about 135 MB; with the 200 MB message at 175-176 MB, and with a 400 MB one at 179 MB: the
 // difference is garbage from imapflow's chunk buffers awaiting the next GC, not the message.
+// Under a full parallel test run it reached 195 MB. The bound is the project's RSS target:
+// holding the message whole would need at least 135 + 200 MB, far above it.
 
 const MB = 1024 * 1024;
-const PEAK_RSS_BOUND = 190 * MB;
+const PEAK_RSS_BOUND = 250 * MB;
 
 let dovecot: RunningDovecot;
 beforeAll(async () => {
@@ -76,7 +78,7 @@ function sha256File(file: string): Promise<string> {
 }
 
 describe('memory with a 200 MB message in the mailbox', () => {
-  it('run --once stores it on disk and journals it with the reason, tickets the next message, and its peak RSS stays under 190 MB', async () => {
+  it('run --once stores it on disk and journals it with the reason, tickets the next message, and its peak RSS stays under 250 MB (the message alone is 200)', async () => {
     const { user, dir } = freshUser('huge');
     let huge: Buffer | null = hugeMail(200 * MB);
     const size = huge.length;
