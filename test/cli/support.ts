@@ -42,6 +42,9 @@ export function baseConfig(dir: string): Record<string, unknown> {
       { id: 'triage', prefix: 'TRI', label: 'Triage' },
     ],
     triage_type: 'triage',
+    // The scheduler is off: a daemon started in a test must not send a daily list because the
+    // suite happens to run after 08:00 on a weekday. Scheduler tests use their own config.
+    schedule: { daily_list: false, tbc_reminder: false, sweep: false },
     rules: [
       { name: 'refunds', match: [{ field: 'subject', op: 'contains', value: 'refund' }], set: { type: 'refund' } },
       { name: 'seo', match: [{ field: 'to', op: 'contains', value: 'support+seo@' }], set: { type: 'seo' } },

@@ -30,6 +30,9 @@ export function outboxConfig(over: Record<string, unknown> = {}, dir = '/tmp'): 
         { id: 'triage', prefix: 'TRI', label: 'General' },
       ],
       triage_type: 'triage',
+      // The scheduler is off: a daemon started in a test must not send a daily list because the
+      // suite happens to run after 08:00 on a weekday. Scheduler tests use their own config.
+      schedule: { daily_list: false, tbc_reminder: false, sweep: false },
       ...over,
     },
     dir,

@@ -26,6 +26,9 @@ export function testConfig(overrides: Record<string, unknown> = {}): Config {
         { id: 'triage', prefix: 'TRI', label: 'Triage', assignee: null },
       ],
       triage_type: 'triage',
+      // The scheduler is off: a daemon started in a test must not send a daily list because the
+      // suite happens to run after 08:00 on a weekday. Scheduler tests use their own config.
+      schedule: { daily_list: false, tbc_reminder: false, sweep: false },
       ...overrides,
     },
     '/tmp',
