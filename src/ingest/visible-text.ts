@@ -34,6 +34,16 @@ function historyStart(text: string): number {
   return cut;
 }
 
+/**
+ * True when the text still holds quoted history: an Outlook header block, an "Original
+ * Message" line or a "> " line. Staff mail with such text is never relayed (it would send our
+ * own notice, with its internal details, to the client).
+ */
+export function hasQuotedHistory(text: string): boolean {
+  const body = text.replace(/\r\n/g, '\n').slice(0, MAX_VISIBLE_SCAN);
+  return OUTLOOK_HEADER.test(body) || ORIGINAL_MESSAGE.test(body) || FIRST_QUOTED_LINE.test(body);
+}
+
 export function visibleText(text: string): string {
   let body = text.replace(/\r\n/g, '\n');
   body = body.slice(0, historyStart(body));

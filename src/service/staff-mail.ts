@@ -1,3 +1,4 @@
+import { hasQuotedHistory } from '../ingest/visible-text.js';
 import type { Command } from '../router/commands/parse.js';
 import { parseCommands } from '../router/commands/parse.js';
 import type { AttachmentInfo } from '../router/types.js';
@@ -65,7 +66,7 @@ export function applyStaffMail(ctx: ServiceContext, input: StaffMailIn): StaffMa
   }
   // Quoted history left in the new text (an attribution we did not recognise, a reply with
   // nothing new, whose whole text then counts as new) would send our notice to the client.
-  const quotes = /^[ \t]*>/m.test(body) ? 'the text still holds quoted lines ("> …"), which are never sent; write the answer above the quote' : null;
+  const quotes = hasQuotedHistory(body) ? 'the text still holds quoted lines ("> …" or a From:/Sent: block), which are never sent; write the answer above the quote' : null;
   // A close with text to relay goes with the reply (reply's `then`): a close first would be
   // reopened by the reply, and both are checked before either is written.
   const statuses = commands.filter((c) => c.kind === 'status');
@@ -92,7 +93,9 @@ export function applyStaffMail(ctx: ServiceContext, input: StaffMailIn): StaffMa
   }
   let relayed = false;
   let text: string;
-  const files = input.attachments.filter((a) => a.storedPath !== null);
+  // A forwarded or attached mail (Outlook's "attach original") is our own notice with its
+  // signed Reply-To: it never goes to the client.
+  const files = input.attachments.filter((a) => a.storedPath !== null && !/^(message\/|text\/rfc822-headers)/i.test(a.contentType));
   if (!body) {
     text = 'There was no text to send to the client.';
   } else if (blocked || internal || quotes) {

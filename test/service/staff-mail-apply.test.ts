@@ -29,13 +29,14 @@ beforeEach(() => {
   changes.length = 0;
 });
 
-const mail = (staffId: string, visibleText: string) =>
+type Attached = Parameters<typeof applyStaffMail>[1]['attachments'];
+const mail = (staffId: string, visibleText: string, attachments: Attached = []) =>
   applyStaffMail(ctx, {
     ticketId,
     staffId,
     journalId: null,
     visibleText,
-    attachments: [],
+    attachments,
     message: { id: 0, journalId: null, messageId: 'm@agency.example', references: [], subject: 'Re: x', authorKind: 'staff', authorEmail: `${staffId}@agency.example`, authorName: null, visibleText },
   });
 const kinds = () => changes.map((c) => c.kind);
@@ -85,5 +86,20 @@ describe('applying staff mail', () => {
     mail('lindsey', 'Fixed.\n\nOn Monday Support wrote:\n> Hi Lindsey, FB-1000 is yours now');
     expect(kinds()).not.toContain('replied');
     expect(confirmation().text).toContain('quoted lines');
+  });
+
+  it("never relays an Outlook-style quote without '>' (our notice's From:/Sent: block, e.g. in German)", () => {
+    mail('lindsey', 'Von: Support <support@agency.example>\nGesendet: Montag, 3. November 2026 09:12\nBetreff: [FB-1000] Page locked\n\nReason: the client is rude');
+    expect(kinds()).not.toContain('replied');
+    expect(confirmation().text).toContain('quoted lines');
+  });
+
+  it('never relays an attached mail (our notice with its signed Reply-To) to the client', () => {
+    const eml = { filename: 'notice.eml', contentType: 'message/rfc822', size: 10, sha256: 'a'.repeat(64), storedPath: 'attachments/aa/notice' };
+    const pdf = { filename: 'fix.pdf', contentType: 'application/pdf', size: 10, sha256: 'b'.repeat(64), storedPath: 'attachments/bb/fix' };
+    mail('lindsey', 'Unlocked, see the PDF.', [eml, pdf]);
+    expect(kinds()).toContain('replied');
+    const sent = ctx.db.prepare(`SELECT a.filename FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.direction = 'out'`).all();
+    expect(sent).toEqual([{ filename: 'fix.pdf' }]);
   });
 });

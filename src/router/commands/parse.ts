@@ -75,7 +75,10 @@ export function parseCommands(text: string): ParsedCommands {
   const commands: Command[] = [];
   let i = 0;
   for (; i < lines.length; i++) {
-    const l = lines[i]!.trim();
+    // A fullwidth "＃close" or a zero-width space before "#close" is still meant as a command:
+    // read it as one (NFKC, format characters dropped), so a mistyped command blocks the relay
+    // instead of reaching the client as text.
+    const l = lines[i]!.normalize('NFKC').replace(/\p{Cf}/gu, '').trim();
     if (!l) continue;
     if (!l.startsWith('#')) break;
     if (commands.length === MAX_COMMANDS) {

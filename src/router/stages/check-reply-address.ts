@@ -39,7 +39,15 @@ export const checkReplyAddress: DescribedStage = {
     const now = ctx.now?.() ?? new Date();
     const claimed = staffByFrom(mail, ctx);
     const verdict = claimed ? verifyToken(keys, token, claimed.id, now) : null;
-    const forged = soFar.authentication?.failed ? `its From is forged (${soFar.authentication.detail})` : null;
+    // A token is a proof only with one plain From and no failing word from our server: a
+    // second From header or address, or DMARC fail/permerror/temperror, and it proves nothing.
+    const auth = soFar.authentication;
+    const originators = mail.originators.from.length !== 1 || mail.originators.groups.includes('from');
+    const forged = originators
+      ? 'its From is not exactly one address'
+      : auth?.failed || (auth && !auth.passed && /^dmarc=(?!none\b)/.test(auth.detail))
+        ? `its From is forged or unproven: it did not pass at our server (${auth!.detail})`
+        : null;
     if (claimed && verdict && verdict.ok && !forged) {
       const ticket = ctx.lookup.ticketById(verdict.ticketId);
       if (!ticket) return { plan: { action: 'ignore', reason: `signed reply address for ticket #${verdict.ticketId}, which no longer exists` }, note: 'no such ticket' };

@@ -11,6 +11,11 @@ describe('command lines', () => {
     expect(r.body).toBe('Hi Maria,\n\nIt is fixed.\n#1 on Google again!');
   });
 
+  it('reads a fullwidth "＃" or a zero-width space before "#" as a command line, so a typo there blocks the relay', () => {
+    expect(parseCommands('＃close\nThanks').commands).toEqual([{ kind: 'status', to: 'closed', line: '#close' }]);
+    expect(parseCommands('\u200b#clsoe\nThanks').commands).toEqual([{ kind: 'invalid', line: '#clsoe', why: 'unknown command #clsoe' }]);
+  });
+
   it('knows every command', () => {
     const r = parseCommands('#open\n#close\n#status closed\n#assign Lee Seth is away\n#sendback The hours are wrong\n#type seo\n#note\n#internal');
     expect(r.commands.map((c) => c.kind)).toEqual(['status', 'status', 'status', 'assign', 'sendback', 'type', 'internal', 'internal']);

@@ -31,6 +31,17 @@ describe('check-reply-address', () => {
     });
   });
 
+  it('a genuine token proves nothing with a second From address, or when our server did not pass the From (permerror, temperror, fail)', async () => {
+    expect(await run('seth@brightpixel.example, evil@evil.example', signed())).not.toMatchObject({ plan: { action: 'staff-mail' } });
+    for (const detail of ['dmarc=permerror header.from=brightpixel.example', 'dmarc=temperror header.from=brightpixel.example', 'dmarc=fail header.from=brightpixel.example']) {
+      const authentication = { passed: false, failed: detail.startsWith('dmarc=fail'), authservId: 'mx.brightpixel.example', detail };
+      expect(await run('seth@brightpixel.example', signed(), { authentication }), detail).not.toMatchObject({ plan: { action: 'staff-mail' } });
+    }
+    // No DMARC word at all (authenticated submission is often not checked): the token is the proof.
+    const quiet = { passed: false, failed: false, authservId: 'mx.brightpixel.example', detail: 'no DMARC result' };
+    expect(await run('seth@brightpixel.example', signed(), { authentication: quiet })).toMatchObject({ plan: { action: 'staff-mail' } });
+  });
+
   it('accepts one of the staff member\'s aliases as From', async () => {
     expect(await run('seth.phone@mobile.example', signed())).toMatchObject({ plan: { action: 'staff-mail', sender: { staffId: 'seth' } } });
   });
