@@ -2,36 +2,24 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { runDaemon } from '../../src/service/daemon.js';
 import { writeConfigFile } from '../support/config.js';
-import { removeDovecotDir, startDovecot, type RunningDovecot } from '../support/dovecot.js';
+import { useDovecot } from '../support/dovecot.js';
 import { clientMail } from '../support/emails.js';
 import { appendMail } from '../support/mailbox.js';
-import { startSmtp, type TestSmtp } from '../support/smtp.js';
+import { useSmtp } from '../support/smtp.js';
 import { freshUser, quiet, readDb } from '../support/ticketd.js';
 import { buildOnce, cliPath, ticketd } from './support.js';
 
 // The process document end to end: client mail in through Dovecot, staff at work with the
 // built CLI as separate processes, mail out through the outbox to a real SMTP receiver.
 
-let dovecot: RunningDovecot;
-let smtp: TestSmtp;
-beforeAll(async () => {
-  await buildOnce();
-  dovecot = startDovecot();
-  smtp = await startSmtp();
-}, 180_000);
-afterAll(async () => {
-  await smtp?.stop();
-  dovecot?.stop();
-  if (dovecot) removeDovecotDir(dovecot);
-});
-beforeEach(() => {
-  smtp.received.length = 0;
-});
+beforeAll(() => buildOnce(), 180_000);
+const dovecot = useDovecot();
+const smtp = useSmtp();
 
 const DANA = 'Dana Whitfield <dana@bakery.example>';
 

@@ -1,29 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/schema.js';
 import { runDaemon } from '../../src/service/daemon.js';
-import { removeDovecotDir, startDovecot, type RunningDovecot } from '../support/dovecot.js';
+import { useDovecot } from '../support/dovecot.js';
 import { clientMail } from '../support/emails.js';
 import { appendMail } from '../support/mailbox.js';
-import { startSmtp, type Received, type TestSmtp } from '../support/smtp.js';
+import { useSmtp, type Received } from '../support/smtp.js';
 import { configFor, freshUser, quiet, tickets } from '../support/ticketd.js';
 
 // A stranger's control characters, display name and References header, in through the real
 // Dovecot and out to a real SMTP receiver: what reaches the bytes of our own mail.
 
-let dovecot: RunningDovecot;
-let smtp: TestSmtp;
-beforeAll(async () => {
-  dovecot = startDovecot();
-  smtp = await startSmtp();
-});
-afterAll(async () => {
-  await smtp?.stop();
-  dovecot?.stop();
-  if (dovecot) removeDovecotDir(dovecot);
-});
-beforeEach(() => {
-  smtp.received.length = 0;
-});
+const dovecot = useDovecot();
+const smtp = useSmtp();
 
 function setup(prefix: string, extra: Record<string, unknown> = {}): { user: string; config: Config } {
   const { user, dir } = freshUser(prefix);

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/schema.js';
 import { runDaemon } from '../../src/service/daemon.js';
-import { removeDovecotDir, startDovecot, type RunningDovecot } from '../support/dovecot.js';
+import { useDovecot } from '../support/dovecot.js';
 import { clientMail, type Msg } from '../support/emails.js';
 import { appendMail } from '../support/mailbox.js';
-import { startSmtp, type TestSmtp } from '../support/smtp.js';
+import { useSmtp } from '../support/smtp.js';
 import { configFor, freshUser, journal, quiet, readDb, tickets } from '../support/ticketd.js';
 
 // Who gets an automatic answer (issue 7, items 1 and 2), through the real Dovecot and a real
@@ -12,20 +12,8 @@ import { configFor, freshUser, journal, quiet, readDb, tickets } from '../suppor
 // server's authserv-id is trusted, only a sender whose DMARC passed there. The ticket is made
 // in every case; only the answer is withheld, with the reason on record.
 
-let dovecot: RunningDovecot;
-let smtp: TestSmtp;
-beforeAll(async () => {
-  dovecot = startDovecot();
-  smtp = await startSmtp();
-});
-afterAll(async () => {
-  await smtp?.stop();
-  dovecot?.stop();
-  if (dovecot) removeDovecotDir(dovecot);
-});
-beforeEach(() => {
-  smtp.received.length = 0;
-});
+const dovecot = useDovecot();
+const smtp = useSmtp();
 
 const OURS = 'mx.agency.example';
 const TRUSTED = { mail_auth: { trusted_authserv_ids: [OURS] } };

@@ -1,33 +1,21 @@
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/schema.js';
 import { replyAddress } from '../../src/mail/reply-address.js';
 import { runDaemon } from '../../src/service/daemon.js';
 import { configFor } from '../support/ticketd.js';
-import { removeDovecotDir, startDovecot, type RunningDovecot } from '../support/dovecot.js';
+import { useDovecot } from '../support/dovecot.js';
 import { clientMail } from '../support/emails.js';
 import { appendMail } from '../support/mailbox.js';
-import { startSmtp, type TestSmtp } from '../support/smtp.js';
+import { useSmtp } from '../support/smtp.js';
 import { freshUser, quiet, readDb } from '../support/ticketd.js';
 
 // Staff by email through the real Dovecot and SMTP receiver (README "Email commands"): the
 // agent answers from their mail client by replying to a notice, commands at the top move the
 // ticket, the rest reaches the client; nothing does without a signed address for that sender.
 
-let dovecot: RunningDovecot;
-let smtp: TestSmtp;
-beforeAll(async () => {
-  dovecot = startDovecot();
-  smtp = await startSmtp();
-}, 180_000);
-afterAll(async () => {
-  await smtp?.stop();
-  dovecot?.stop();
-  if (dovecot) removeDovecotDir(dovecot);
-});
-beforeEach(() => {
-  smtp.received.length = 0;
-});
+const dovecot = useDovecot();
+const smtp = useSmtp();
 
 const DANA = 'Dana Whitfield <dana@bakery.example>';
 const SECRET = 'the reply secret of these tests';

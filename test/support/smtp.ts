@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 // A real SMTP receiver on 127.0.0.1 inside the test process: collects what it accepts,
 // answers what a test programs (550, 421, ...), and can go down and come back on its port.
@@ -140,4 +141,32 @@ export async function startSmtp(opts: SmtpOptions = {}): Promise<TestSmtp> {
 
   await t.up();
   return t;
+}
+
+/**
+ * The file's SMTP receiver: started before its tests, stopped after them even when one fails,
+ * and emptied before each test (the useDovecot() of outgoing mail).
+ */
+export function useSmtp(opts: SmtpOptions = {}): TestSmtp {
+  let running: TestSmtp | undefined;
+  beforeAll(async () => {
+    running = await startSmtp(opts);
+  });
+  afterAll(async () => {
+    await running?.stop();
+  });
+  beforeEach(() => {
+    if (running) running.received.length = 0;
+  });
+  return new Proxy({} as TestSmtp, {
+    get(_target, key) {
+      if (!running) throw new Error('the SMTP receiver is not started yet: use it inside a test or a hook');
+      return running[key as keyof TestSmtp];
+    },
+    set(_target, key, value) {
+      if (!running) throw new Error('the SMTP receiver is not started yet: use it inside a test or a hook');
+      (running as unknown as Record<string | symbol, unknown>)[key] = value;
+      return true;
+    },
+  });
 }
