@@ -176,6 +176,7 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
       summary: linkFreeSummary(first ? first.visibleText : firstMessageText(db, t.id)),
       assignedBy: by?.name ?? null,
       reason: by?.reason ?? null,
+      replyByMail: !!config.reply_addresses,
     }, onTicket(t), { ticketId: t.id, journalId }, { ticketId: t.id, staffId: assignee.id });
   }
 

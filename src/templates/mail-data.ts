@@ -41,6 +41,8 @@ export interface AssignedData extends Base {
   assignedBy: string | null;
   /** Why it was reassigned (required then); null otherwise. */
   reason: string | null;
+  /** Signed reply addresses are configured: a reply to this notice reaches the ticket. */
+  replyByMail: boolean;
 }
 
 /** To the worker whose tbc work the checker sent back. */

@@ -57,6 +57,7 @@ export function sampleData(brand: Brand): MailData {
       priority: 'normal',
       summary: 'Since Monday our bakery no longer shows up when people search for us.',
       assignedBy: 'Lee',
+      replyByMail: true,
       reason: 'Seth is out this week',
     },
     closed: {
