@@ -3,7 +3,9 @@ import { TicketdError } from '../errors.js';
 import { isOwnAddress } from '../outbox/recipient.js';
 import { nowIso, openDb, type Db } from '../store/db.js';
 import { inTransaction } from '../store/transaction.js';
-import { getOutbox, listOutbox, recordOutboxEvent, releaseOutbox, type OutboxRow } from '../store/outbox.js';
+import { getOutbox, latestOutbox, listOutbox, outboxFiles, recordOutboxEvent, releaseOutbox, type OutboxRow } from '../store/outbox.js';
+import { messageOf } from '../outbox/deliver.js';
+import { sentHeaders } from '../outbox/sent-headers.js';
 import { withReadDb } from './read-db.js';
 
 // What `ticketd outbox` shows and does: mail not yet delivered, and putting failed or held
@@ -27,16 +29,23 @@ export interface OutboxItem {
   messageId: string;
 }
 
-/** Pending, sending (claimed by a deliverer), failed and held mail, oldest first. */
-export function listUndelivered(config: Config): OutboxItem[] {
+/** Ticket id → key, each looked up once. */
+function ticketKeys(db: Db): (id: number | null) => string | null {
+  const q = db.prepare<[number], { key: string }>('SELECT key FROM tickets WHERE id = ?');
+  const seen = new Map<number, string | null>();
+  return (id) => {
+    if (id === null) return null;
+    if (!seen.has(id)) seen.set(id, q.get(id)?.key ?? null);
+    return seen.get(id)!;
+  };
+}
+
+/** Pending, sending (claimed by a deliverer), failed and held mail, oldest first; with `all`, the latest `all` mails of any status. */
+export function listUndelivered(config: Config, all?: number): OutboxItem[] {
   return withReadDb(config, (db) => {
-    const keys = new Map(
-      (db.prepare(`SELECT id, key FROM tickets WHERE id IN (SELECT ticket_id FROM outbox WHERE status != 'sent')`).all() as {
-        id: number;
-        key: string;
-      }[]).map((t) => [t.id, t.key]),
-    );
-    return listOutbox(db, ['pending', 'sending', 'failed', 'held']).map((r) => ({
+    const rows = all ? latestOutbox(db, all) : listOutbox(db, ['pending', 'sending', 'failed', 'held']);
+    const keys = ticketKeys(db);
+    return rows.map((r) => ({
       id: r.id,
       status: r.status,
       kind: r.kind,
@@ -44,13 +53,56 @@ export function listUndelivered(config: Config): OutboxItem[] {
       to: r.toAddr,
       subject: r.subject,
       ticketId: r.ticketId,
-      ticketKey: r.ticketId ? (keys.get(r.ticketId) ?? null) : null,
+      ticketKey: keys(r.ticketId),
       attempts: r.attempts,
       nextAttemptAt: r.nextAttemptAt,
       lastError: r.lastError,
       createdAt: r.createdAt,
       messageId: r.messageId,
     }));
+  });
+}
+
+/** One mail as it is (or will be) sent: `ticketd outbox show`. */
+export interface SentMail {
+  id: number;
+  status: OutboxRow['status'];
+  kind: string;
+  ticketKey: string | null;
+  attempts: number;
+  createdAt: string;
+  sentAt: string | null;
+  lastError: string | null;
+  /** Header lines as delivery writes them (messageOf), decoded. */
+  headers: [string, string][];
+  text: string;
+  html: string | null;
+  /** File names of the attachments it carries. */
+  attachments: string[];
+}
+
+/** Any outbox row, sent or not, built by the same function delivery uses; unknown id: USAGE. */
+export function showMail(config: Config, id: number): SentMail {
+  return withReadDb(config, (db) => {
+    const row = getOutbox(db, id);
+    // Exit 2 like any other wrong argument: the id came from the user, not from a failure.
+    if (!row) throw new TicketdError('USAGE', `no outbox mail #${id} (\`ticketd outbox\` lists undelivered mail; \`--all\` every mail)`);
+    const files = outboxFiles(db, id);
+    const ticketKey = ticketKeys(db)(row.ticketId);
+    return {
+      id,
+      status: row.status,
+      kind: row.kind,
+      ticketKey,
+      attempts: row.attempts,
+      createdAt: row.createdAt,
+      sentAt: row.sentAt,
+      lastError: row.lastError,
+      headers: sentHeaders(messageOf(config, row, files)),
+      text: row.text,
+      html: row.html,
+      attachments: files.map((f) => f.filename),
+    };
   });
 }
 

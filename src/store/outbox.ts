@@ -232,6 +232,14 @@ export function listOutbox(db: Db, statuses: OutboxStatus[]): OutboxRow[] {
     .map(fromRaw);
 }
 
+/** The latest `limit` rows of any status, oldest first (`ticketd outbox --all`). */
+export function latestOutbox(db: Db, limit: number): OutboxRow[] {
+  return db
+    .prepare<[number], RawRow>(`SELECT * FROM (SELECT * FROM outbox ORDER BY id DESC LIMIT ?) ORDER BY id`)
+    .all(limit)
+    .map(fromRaw);
+}
+
 export interface OutboxEvent {
   ticketId: number | null;
   journalId: number | null;

@@ -1,4 +1,4 @@
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
@@ -153,5 +153,78 @@ describe('ticketd outbox', () => {
     expect(text.stdout).toMatch(/^\d+\s+held\s+ack\s+\S+\s+c@x\.example\s+0\s+\S+\s+held back by the global limit: 2 automatic replies in 10 minutes/m);
     const json = JSON.parse(ticketd(['outbox', '-c', file, '--json']).stdout) as { to: string; audience: string; status: string }[];
     expect(json.find((m) => m.to === 'c@x.example')).toMatchObject({ status: 'held', audience: 'outside' });
+  });
+
+  it('show prints a sent mail as delivery writes it: headers, text, the state; --html FILE writes the HTML part', () => {
+    const { file, notice } = seeded();
+    const r = ticketd(['outbox', 'show', String(notice.id), '-c', file]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const [state, ...rest] = r.stdout.split('\n');
+    expect(state).toMatch(new RegExp(`^outbox #${notice.id}\\s+assigned\\s+SEO-1\\d+\\s+sent `));
+    const head = rest.slice(0, rest.indexOf(''));
+    expect(head).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^From: .*support@agency\.example/),
+        'To: seth@agency.example',
+        `Subject: ${notice.subject}`,
+        `Message-ID: <${notice.messageId}>`,
+        expect.stringMatching(/^Date: \w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} \+0000$/),
+        'Auto-Submitted: auto-generated',
+        'X-Ticketd-Loop: ticketd',
+      ]),
+    );
+    expect(r.stdout).toContain(notice.text);
+    expect(r.stdout).toContain('(HTML part too: --html FILE writes it)');
+
+    const out = path.join(path.dirname(file), 'notice.html');
+    const html = ticketd(['outbox', 'show', String(notice.id), '--html', out, '-c', file]);
+    expect(html.status).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(notice.html);
+    expect(html.stdout).toContain(`(HTML part written to ${out})`);
+
+    const json = JSON.parse(ticketd(['outbox', 'show', String(notice.id), '--json', '-c', file]).stdout) as Record<string, unknown>;
+    expect(json).toMatchObject({ id: notice.id, status: 'sent', kind: 'assigned', text: notice.text, html: notice.html });
+  });
+
+  it('show cleans control characters out of headers and text, like every printer', () => {
+    const { file, config, ack } = seeded();
+    const db = openDb(config.database);
+    db.prepare('UPDATE outbox SET subject = ?, text = ? WHERE id = ?').run('Hi \u001b[2J\u202eevil', 'line one\u0007\nline \u001b]0;title\u0007two\n', ack.id);
+    db.close();
+    const r = ticketd(['outbox', 'show', String(ack.id), '-c', file]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\u202e]/);
+    expect(r.stdout).toContain('Subject: Hi [2Jevil');
+    expect(r.stdout).toContain('line one\nline ]0;titletwo');
+  });
+
+  it('show of an unknown id is bad usage (exit 2) naming the id; --html on a text-only mail writes nothing (exit 1)', () => {
+    const { file, config, ack } = seeded();
+    const unknown = ticketd(['outbox', 'show', '99999', '-c', file]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('no outbox mail #99999');
+    expect(unknown.stdout).toBe('');
+    expect(ticketd(['outbox', 'show', 'abc', '-c', file]).status).toBe(2);
+
+    const db = openDb(config.database);
+    db.prepare('UPDATE outbox SET html = NULL WHERE id = ?').run(ack.id);
+    db.close();
+    const out = path.join(path.dirname(file), 'ack.html');
+    const r = ticketd(['outbox', 'show', String(ack.id), '--html', out, '-c', file]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`outbox mail #${ack.id} has no HTML part`);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('--all lists sent mail too, so its id can be shown', () => {
+    const { file, ack, notice } = seeded();
+    expect(ticketd(['outbox', '-c', file]).stdout).not.toMatch(new RegExp(`^${notice.id}\\s`, 'm'));
+    const all = ticketd(['outbox', '--all', '-c', file]);
+    expect(all.status).toBe(0);
+    expect(all.stdout).toMatch(new RegExp(`^${ack.id}\\s+failed\\s+ack`, 'm'));
+    expect(all.stdout).toMatch(new RegExp(`^${notice.id}\\s+sent\\s+assigned`, 'm'));
+    const one = JSON.parse(ticketd(['outbox', '--all', '1', '--json', '-c', file]).stdout) as { id: number }[];
+    expect(one.map((m) => m.id)).toEqual([Math.max(ack.id, notice.id)]);
   });
 });
