@@ -9,7 +9,7 @@
 #   scripts/dovecot.sh restart DIR    start it again on the same ports, same mail
 #
 # Any user name logs in with the password "ticketd" (static passdb), so every test can use
-# a mailbox of its own. Keep DIR short: UNIX socket paths are limited to ~107 bytes.
+# a mailbox of its own; LMTP delivers any address to the user named by its local part. Keep DIR short: UNIX socket paths are limited to ~107 bytes.
 # As root, Dovecot's mail processes run as nobody and must be able to enter DIR: every
 # directory above it must be searchable by others, so not a checkout under root's 0700 home.
 set -euo pipefail
@@ -115,6 +115,9 @@ ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_username_format = %Ln
+# LMTP delivers support+anything@ to support, like a real server with plus addressing: the
+# demo's signed reply addresses (support+t.TOKEN@) reach the support mailbox.
+recipient_delimiter = +
 mail_location = maildir:~/Maildir
 mail_uid = $uid
 mail_gid = $gid

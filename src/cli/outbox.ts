@@ -72,7 +72,7 @@ export function registerOutbox(program: Command): void {
         const head = m.headers.map(([k, v]) => `${k}: ${cleanLine(v)}\n`).join('');
         const files = m.attachments.map((f) => `Attachment: ${cleanLine(f)}\n`).join('');
         const html = m.html === null ? '' : own.html !== undefined ? `(HTML part written to ${own.html})\n` : '(HTML part too: --html FILE writes it)\n';
-        print(`${cleanLine(state.join('  '))}\n${head}${files}\n${m.text.replace(/\n?$/, '\n')}${html ? `\n${html}` : ''}`);
+        print(`${state.map((p) => cleanLine(String(p))).join('  ')}\n${head}${files}\n${m.text.replace(/\n?$/, '\n')}${html ? `\n${html}` : ''}`);
       }),
     );
   outbox
