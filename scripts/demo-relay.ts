@@ -38,7 +38,7 @@ function start(): void {
     process.stderr.write(`demo-relay did not start; see ${values.log}\n`);
     child.kill();
     process.exit(1);
-  }, 15_000);
+  }, 30_000);
   child.once('exit', (code) => {
     process.stderr.write(`demo-relay exited (${code}) before it listened; see ${values.log}\n`);
     process.exit(1);
@@ -65,6 +65,7 @@ function serve(): void {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
+        if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) return done(Object.assign(new Error('message too big for the demo relay'), { responseCode: 552 }));
         const to = session.envelope.rcptTo.map((r) => r.address);
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
         lmtp
