@@ -217,6 +217,7 @@ function applyPlanned(ctx: ApplyContext, s: Stores, input: PlannedMessage): Appl
         visibleText: mail.visibleText,
         attachments: mail.attachments,
         message: snapshotOf(0, journalId, mail, plan.sender),
+        copied: [...mail.to, ...mail.cc].map((a) => a.address),
       });
       if ('ok' in handled) throw new Error(`cannot apply staff mail on ${plan.ticket.key}: ${handled.sentence}`);
       return { outcome: 'command', reason: handled.summary, ticketId: plan.ticket.id, ticketKey: handled.ticketKey };
