@@ -315,6 +315,20 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
         }, replyTo(m), { ticketId: t.id, journalId: m.journalId }, { signFor: { ticketId: t.id, staffId: member.id } });
         return;
       }
+      case 'staff-open-refused': {
+        const { by, message: m } = change;
+        const member = staffById.get(by.id);
+        if (!member) return;
+        enqueue(db, 'confirmation', member.email, {
+          brand,
+          key: null,
+          subject: cleanSubject(m.subject),
+          staffName: member.name,
+          lines: change.lines.map((l) => ({ line: l.line, applied: l.applied, sentence: l.sentence })),
+          text: change.text,
+        }, replyTo(m), { ticketId: null, journalId: m.journalId });
+        return;
+      }
       case 'reply-address-refused': {
         const member = staffById.get(change.staffId);
         if (!member) return;

@@ -39,9 +39,13 @@ export interface StaffMailDone {
   summary: string;
 }
 
-function applyOne(ctx: ServiceContext, actor: Actor, ticketId: number, c: Exclude<Command, { kind: 'invalid' | 'internal' }>): Result {
+type Applicable = Exclude<Command, { kind: 'invalid' | 'internal' }>;
+
+function applyOne(ctx: ServiceContext, actor: Actor, ticketId: number, c: Applicable): Result {
   const target = { id: ticketId };
   switch (c.kind) {
+    case 'client':
+      return refuse('bad_input', '#client opens a new ticket: write it in a new mail to the support address, not in a reply');
     case 'status':
       return setStatus(ctx, actor, 'email', { target, to: c.to });
     case 'assign':
@@ -102,7 +106,7 @@ export function applyStaffMail(ctx: ServiceContext, input: StaffMailIn): StaffMa
         lines.push(refused(c.line, 'not tried: an earlier command line was refused'));
         continue;
       }
-      const r = applyOne(ctx, actor, input.ticketId, c as Exclude<Command, { kind: 'invalid' | 'internal' }>);
+      const r = applyOne(ctx, actor, input.ticketId, c as Applicable);
       if (r.ok) lines.push(done(c.line, `${r.ticket.key} is ${r.ticket.status}${r.ticket.assignee ? `, assigned to ${r.ticket.assignee}` : ''}${r.override ? ' (a manager\'s override)' : ''}`));
       else {
         lines.push(refused(c.line, r.sentence));

@@ -105,7 +105,8 @@ export interface ForwardData extends Base {
 
 /** To a staff member after their mail to a signed reply address: what became of it. */
 export interface ConfirmationData extends Base {
-  key: string;
+  /** Null when the mail opened no ticket (a refused #client mail). */
+  key: string | null;
   subject: string;
   staffName: string;
   /** Each command line as written: applied or refused, and the sentence saying so. */
