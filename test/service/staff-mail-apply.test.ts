@@ -137,6 +137,12 @@ describe('applying staff mail', () => {
     expect(exposed.map((e) => JSON.parse(e.data))).toEqual([{ to: ['dana@bakery.example'] }]);
   });
 
+  it('refuses #client in a reply on a ticket: it opens new tickets only, so nothing is relayed', () => {
+    mail('lindsey', '#client other@bakery.example\n\nHello other.');
+    expect(kinds()).not.toContain('replied');
+    expect(confirmation().lines).toEqual([{ line: '#client other@bakery.example', applied: false, sentence: expect.stringContaining('#client opens a new ticket') }]);
+  });
+
   it('warns when anyone outside is copied, and still relays to the client who was not', () => {
     mail('lindsey', 'Unlocked, you can post again.', [], ['printer@vendor.example']);
     expect(changes.find((c) => c.kind === 'replied')).toMatchObject({ kind: 'replied' });
