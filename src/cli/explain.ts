@@ -64,5 +64,7 @@ function planLine(p: Plan): string {
       return `refuse ${p.sender.email}: ${p.reason}`;
     case 'staff-mail':
       return `staff mail from ${p.sender.staffId} on ${p.ticket.key} (${p.ticket.status}): apply its command lines, then relay its text to the client or keep it as a note`;
+    case 'staff-open':
+      return `staff ${p.sender.staffId} opens a ticket for the client its #client line names (${p.typeId} unless #type says otherwise), if its lines are all valid`;
   }
 }

@@ -142,6 +142,9 @@ const rateLimits = z
   .object({
     per_recipient: window(5, 60),
     global: window(100, 10),
+    // Confirmations and forwards to one staff member about one ticket: far above any person's
+    // pace, low enough that a loop with a staff auto-responder stops within the hour.
+    staff_per_ticket: window(20, 60),
   })
   .strict();
 
@@ -159,6 +162,9 @@ const limits = z
     // A larger message (by the server's RFC822.SIZE) is streamed to data_dir, never parsed or
     // held whole in memory, and journaled failed with the reason.
     max_message_bytes: z.number().int().positive().default(50 * 1024 * 1024),
+    // The files one outgoing mail carries (a forward to the assignee, a staff reply to the
+    // client): base64 adds a third, so 18 MB keeps a mail under the 25 MB servers often take.
+    mail_attachments_max_bytes: z.number().int().positive().default(18 * 1024 * 1024),
   })
   .strict();
 
@@ -223,7 +229,7 @@ export const configSchema = z
     // Handlebars templates of every mail we send, relative to the config file's directory;
     // unset: the templates shipped with ticketd (config/templates in the package).
     templates_dir: z.string().min(1).optional(),
-    rate_limits: rateLimits.default({ per_recipient: { count: 5, minutes: 60 }, global: { count: 100, minutes: 10 } }),
+    rate_limits: rateLimits.default({ per_recipient: { count: 5, minutes: 60 }, global: { count: 100, minutes: 10 }, staff_per_ticket: { count: 20, minutes: 60 } }),
     ticket_number_start: z.number().int().min(1).default(1000),
     // One core stays with the main thread (IMAP, pipeline, commits): on 2 cores, 1 worker
     // measured the same CPU per mail as 2 and ~30-50 MB less peak RSS.
@@ -232,7 +238,7 @@ export const configSchema = z
     mailbox,
     smtp: smtp.optional(),
     clients: clients.default({ allow: 'any', organisations: [] }),
-    limits: limits.default({ attachment_max_bytes: 25 * 1024 * 1024, max_message_bytes: 50 * 1024 * 1024 }),
+    limits: limits.default({ attachment_max_bytes: 25 * 1024 * 1024, max_message_bytes: 50 * 1024 * 1024, mail_attachments_max_bytes: 18 * 1024 * 1024 }),
     status_request: statusRequest.default({ words: ['status'] }),
     mail_auth: mailAuth.default({ trusted_authserv_ids: [], require: 'dmarc' }),
     staff: z.array(staff).min(1),

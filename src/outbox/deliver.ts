@@ -86,6 +86,9 @@ const bracket = (id: string) => `<${id}>`;
 const envelopeFrom = (config: Config): string =>
   (config.smtp?.from ? addressparser(config.smtp.from, { flatten: true })[0]?.address : undefined) || config.support_address;
 
+/** A sender's content type goes into our header only when it is a plain type/subtype token pair. */
+const mimeType = (t: string): string => (/^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/i.test(t) ? t : 'application/octet-stream');
+
 /** The mail as nodemailer sends it; fixed by the row, so a retry is byte-for-byte the same mail. */
 export function messageOf(config: Config, row: OutboxRow, files: readonly OutboxFile[] = []): Mail.Options {
   const from = config.smtp?.from ?? config.support_address;
@@ -109,7 +112,7 @@ export function messageOf(config: Config, row: OutboxRow, files: readonly Outbox
     headers: Object.fromEntries(Object.entries(row.headers).filter(([k]) => k !== 'Reply-To' && k !== FROM_NAME_HEADER)),
     // Files a staff member attached to a reply, streamed from the blob store (never held whole).
     ...(files.length
-      ? { attachments: files.map((f) => ({ filename: f.filename, contentType: f.contentType, path: path.resolve(dataDir, f.path) })) }
+      ? { attachments: files.map((f) => ({ filename: f.filename, contentType: mimeType(f.contentType), path: path.resolve(dataDir, f.path) })) }
       : {}),
   };
 }

@@ -4,8 +4,8 @@ import type { ChangeHook, MessageSnapshot, TicketChange, TicketSnapshot } from '
 import type { Db } from '../store/db.js';
 import { openTicketsOf, ticketDetails } from '../store/client-tickets.js';
 import { firstMessageText, linkMessageToOutbox } from '../store/tickets.js';
-import { autoRepliesSince, autoRepliesTo, insertOutbox, recordOutboxEvent } from '../store/outbox.js';
-import { capReferences, cleanName, cleanSubject } from '../mail/clean-text.js';
+import { addOutboxFiles, autoRepliesSince, autoRepliesTo, insertOutbox, messageFiles, recordOutboxEvent, staffMailsAbout } from '../store/outbox.js';
+import { capReferences, cleanLine, cleanName, cleanSubject } from '../mail/clean-text.js';
 import { ageWords, linkFreeSummary, statusWord } from '../templates/format.js';
 import { brandOf, type Templates } from '../templates/load.js';
 import type { MailData, MailKind } from '../templates/mail-data.js';
@@ -36,6 +36,12 @@ const staffAnswers: ReadonlySet<MailKind> = new Set(['confirmation', 'reply_refu
  * it before our own address ("Joe at Acme Support" <support@…>), so the client sees who wrote.
  */
 export const FROM_NAME_HEADER = 'X-Ticketd-From-Name';
+/**
+ * Automatic mail to a staff member about a ticket that their own mail (or a client's) causes:
+ * limited per (staff member, ticket), so a loop with an auto-responder that sends no
+ * Auto-Submitted header stops (rate_limits.staff_per_ticket).
+ */
+const staffLimited: ReadonlySet<MailKind> = new Set(['confirmation', 'forward']);
 /** At most one explanation a day per staff member: a misused reply address must not loop. */
 const REFUSED_EVERY_MS = 24 * 3600_000;
 
@@ -65,7 +71,7 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
   const brand = brandOf(config);
   const staffById = new Map(config.staff.map((s) => [s.id, s]));
   const typeById = new Map(config.request_types.map((t) => [t.id, t]));
-  const { per_recipient: perRecipient, global } = config.rate_limits;
+  const { per_recipient: perRecipient, global, staff_per_ticket: staffPerTicket } = config.rate_limits;
   const supportDomain = config.support_address.toLowerCase().split('@')[1]!;
   // Mail to a staff member's address is staff mail, whatever its kind (notices now; relays
   // and digests later): delivered first and not counted against the automatic-reply budget.
@@ -78,10 +84,15 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
     data: MailData[K],
     thread: Thread,
     refs: { ticketId: number | null; journalId: number | null },
-    /** The staff member this mail is about a ticket for: Reply-To is their signed address. */
-    signFor?: { ticketId: number; staffId: string },
-    fromName?: string,
+    more: {
+      /** The staff member this mail is about a ticket for: Reply-To is their signed address. */
+      signFor?: { ticketId: number; staffId: string };
+      fromName?: string;
+      /** Stored attachments (ids) the mail carries: a forwarded client's files. */
+      files?: readonly number[];
+    } = {},
   ): { id: number; messageId: string } | null {
+    const { signFor, fromName } = more;
     const at = now();
     const createdAt = at.toISOString();
     const auto = autoReplies.has(kind);
@@ -111,6 +122,8 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
       held = `held back by rate limit: ${perRecipient.count} automatic replies to ${key} in ${perRecipient.minutes} minutes`;
     else if (auto && audience === 'outside' && autoRepliesSince(db, minutesAgo(global.minutes), global.count) >= global.count)
       held = `held back by the global limit: ${global.count} automatic replies in ${global.minutes} minutes`;
+    else if (staffLimited.has(kind) && staffMailsAbout(db, key, refs.ticketId, minutesAgo(staffPerTicket.minutes), staffPerTicket.count) >= staffPerTicket.count)
+      held = `held back by rate limit: ${staffPerTicket.count} confirmations and forwards to ${key} about this ticket in ${staffPerTicket.minutes} minutes (an auto-responder answering them?)`;
 
     // Only staff get a signed address (a client with one could act as staff).
     const signed = signFor && audience === 'staff' ? replyAddress(config, { ...signFor, issued: at }) : null;
@@ -143,6 +156,7 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
       lastError: held,
       createdAt,
     });
+    if (more.files?.length) addOutboxFiles(db, id, more.files);
     if (held)
       recordOutboxEvent(db, {
         ...refs,
@@ -156,6 +170,26 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
   }
 
   const typeOf = (t: TicketSnapshot) => typeById.get(t.typeId);
+
+  /**
+   * The client's files that go with a forward: stored ones, in order, while the total stays
+   * within limits.mail_attachments_max_bytes; the rest are named in the mail (the ticket has them).
+   */
+  function forwardFiles(db: Db, messageId: number): { attached: number[]; omitted: { filename: string; why: string }[] } {
+    const budget = config.limits.mail_attachments_max_bytes;
+    const attached: number[] = [];
+    const omitted: { filename: string; why: string }[] = [];
+    let total = 0;
+    for (const f of messageFiles(db, messageId)) {
+      if (!f.path) omitted.push({ filename: cleanLine(f.filename, 120), why: `${f.size} bytes, over limits.attachment_max_bytes: not stored` });
+      else if (total + f.size > budget) omitted.push({ filename: cleanLine(f.filename, 120), why: `${f.size} bytes: the mail would carry more than limits.mail_attachments_max_bytes (${budget})` });
+      else {
+        attached.push(f.id);
+        total += f.size;
+      }
+    }
+    return { attached, omitted };
+  }
 
   /** The notice to a ticket's (new) assignee: on arrival, and on every (re)assignment by hand. */
   function assignmentNotice(db: Db, t: TicketSnapshot, journalId: number | null, by: { name: string; reason: string | null } | null, first?: MessageSnapshot): void {
@@ -177,7 +211,7 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
       assignedBy: by?.name ?? null,
       reason: by?.reason ?? null,
       replyByMail: !!config.reply_addresses,
-    }, onTicket(t), { ticketId: t.id, journalId }, { ticketId: t.id, staffId: assignee.id });
+    }, onTicket(t), { ticketId: t.id, journalId }, { signFor: { ticketId: t.id, staffId: assignee.id } });
   }
 
   return (db: Db, change: TicketChange): void => {
@@ -207,6 +241,7 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
         const { ticket: t, message: m } = change;
         const assignee = t.assignee ? staffById.get(t.assignee) : undefined;
         if (!config.reply_addresses || change.thirdParty || m.authorKind !== 'client' || !assignee) return;
+        const files = forwardFiles(db, m.id);
         enqueue(db, 'forward', assignee.email, {
           brand,
           key: t.key,
@@ -216,7 +251,9 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
           clientEmail: m.authorEmail ?? t.clientEmail ?? '',
           text: m.visibleText,
           reopened: change.reopened,
-        }, onTicket(t), { ticketId: t.id, journalId: m.journalId }, { ticketId: t.id, staffId: assignee.id });
+          attached: files.attached.length,
+          omitted: files.omitted,
+        }, onTicket(t), { ticketId: t.id, journalId: m.journalId }, { signFor: { ticketId: t.id, staffId: assignee.id }, files: files.attached });
         return;
       }
       case 'status-changed': {
@@ -245,12 +282,12 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
           checkerName: change.by.name,
           reason: change.reason,
           typeLabel: typeOf(t)?.label ?? t.typeId,
-        }, onTicket(t), { ticketId: t.id, journalId: null }, { ticketId: t.id, staffId: worker.id });
+        }, onTicket(t), { ticketId: t.id, journalId: null }, { signFor: { ticketId: t.id, staffId: worker.id } });
         return;
       }
       case 'replied': {
         const t = change.ticket;
-        if (!t.clientEmail) return;
+        if (!t.clientEmail || change.direct) return;
         const sent = enqueue(db, 'reply', t.clientEmail, {
           brand,
           key: t.key,
@@ -258,7 +295,7 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
           clientName: greetingName(t.clientName),
           text: change.text,
           staffName: cleanName(change.by.name) || brand.name,
-        }, onTicket(t), { ticketId: t.id, journalId: null }, undefined, cleanName(change.by.name) ? `${cleanName(change.by.name)} at ${brand.name}` : undefined);
+        }, onTicket(t), { ticketId: t.id, journalId: null }, cleanName(change.by.name) ? { fromName: `${cleanName(change.by.name)} at ${brand.name}` } : {});
         // The stored message carries the Message-ID the client's answer will refer to.
         if (sent) linkMessageToOutbox(db, change.message.id, sent.id, sent.messageId);
         return;
@@ -275,7 +312,21 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
           staffName: member.name,
           lines: change.lines.map((l) => ({ line: l.line, applied: l.applied, sentence: l.sentence })),
           text: change.text,
-        }, replyTo(m), { ticketId: t.id, journalId: m.journalId }, { ticketId: t.id, staffId: member.id });
+        }, replyTo(m), { ticketId: t.id, journalId: m.journalId }, { signFor: { ticketId: t.id, staffId: member.id } });
+        return;
+      }
+      case 'staff-open-refused': {
+        const { by, message: m } = change;
+        const member = staffById.get(by.id);
+        if (!member) return;
+        enqueue(db, 'confirmation', member.email, {
+          brand,
+          key: null,
+          subject: cleanSubject(m.subject),
+          staffName: member.name,
+          lines: change.lines.map((l) => ({ line: l.line, applied: l.applied, sentence: l.sentence })),
+          text: change.text,
+        }, replyTo(m), { ticketId: null, journalId: m.journalId });
         return;
       }
       case 'reply-address-refused': {

@@ -117,7 +117,12 @@ export type Plan =
   /** Unknown sender while clients.allow is "known": answer once, open nothing. */
   | { action: 'refuse'; reason: string; sender: Sender }
   /** Verified staff mail to a signed reply address: commands, then relay or note (service/staff-mail.ts). */
-  | { action: 'staff-mail'; ticket: TicketRef; sender: Sender & { staffId: string } };
+  | { action: 'staff-mail'; ticket: TicketRef; sender: Sender & { staffId: string } }
+  /**
+   * Verified staff mail to the support address with a `#client` line: a ticket for that client
+   * (service/staff-open.ts); type, assignee and priority as routed unless its lines say otherwise.
+   */
+  | { action: 'staff-open'; typeId: string; assignee: string | null; priority: Priority; sender: Sender & { staffId: string } };
 
 /** Read-only lookups a stage may make; the service backs them with the store. */
 export interface LookupPort {

@@ -9,6 +9,7 @@ import { ticketStore } from '../store/tickets.js';
 import type { Actor } from '../tickets/status.js';
 import { append, open, type MessageIn } from './ticket-mail.js';
 import { applyStaffMail } from './staff-mail.js';
+import { openForClient } from './staff-open.js';
 import { inTransaction } from '../store/transaction.js';
 import type { ChangeHook, MessageSnapshot, TicketChange } from '../tickets/changes.js';
 
@@ -217,9 +218,23 @@ function applyPlanned(ctx: ApplyContext, s: Stores, input: PlannedMessage): Appl
         visibleText: mail.visibleText,
         attachments: mail.attachments,
         message: snapshotOf(0, journalId, mail, plan.sender),
+        copied: [...mail.to, ...mail.cc].map((a) => a.address),
       });
       if ('ok' in handled) throw new Error(`cannot apply staff mail on ${plan.ticket.key}: ${handled.sentence}`);
       return { outcome: 'command', reason: handled.summary, ticketId: plan.ticket.id, ticketKey: handled.ticketKey };
+    }
+    case 'staff-open': {
+      const handled = openForClient(ctx, {
+        staffId: plan.sender.staffId,
+        journalId,
+        typeId: plan.typeId,
+        assignee: plan.assignee,
+        priority: plan.priority,
+        message: messageIn(journalId, mail, plan.sender),
+        snapshot: snapshotOf(0, journalId, mail, plan.sender),
+      });
+      if ('ok' in handled) throw new Error(`cannot apply staff mail: ${handled.sentence}`);
+      return { outcome: handled.ticketId === null ? 'command' : 'created', reason: handled.summary, ticketId: handled.ticketId, ticketKey: handled.ticketKey };
     }
     case 'ignore': {
       if (plan.ticket) {

@@ -67,7 +67,7 @@ export async function explainFile(config: Config, file: string): Promise<Explana
         warnings: mail.warnings,
       },
       ...result,
-      ...(result.plan.action === 'staff-mail' ? { staffMail: parseCommands(mail.visibleText) } : {}),
+      ...(result.plan.action === 'staff-mail' || result.plan.action === 'staff-open' ? { staffMail: parseCommands(mail.visibleText) } : {}),
     };
   } finally {
     db?.close();

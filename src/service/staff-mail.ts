@@ -1,4 +1,6 @@
 import { hasQuotedHistory } from '../ingest/visible-text.js';
+import { tokenOf } from '../mail/reply-address.js';
+import { isOwnAddress } from '../outbox/recipient.js';
 import type { Command } from '../router/commands/parse.js';
 import { parseCommands } from '../router/commands/parse.js';
 import type { AttachmentInfo } from '../router/types.js';
@@ -21,6 +23,15 @@ export interface StaffMailIn {
   visibleText: string;
   attachments: readonly AttachmentInfo[];
   message: MessageSnapshot;
+  /** Every address in the mail's To and Cc, lowercased. */
+  copied: readonly string[];
+}
+
+/** To/Cc addresses that are neither ours (the support address, a signed one) nor a staff member's. */
+function outsiders(ctx: ServiceContext, copied: readonly string[]): string[] {
+  const staff = new Set(ctx.config.staff.flatMap((m) => [m.email, ...m.aliases].map((a) => a.toLowerCase())));
+  const out = copied.map((a) => a.toLowerCase()).filter((a) => !isOwnAddress(ctx.config.support_address, a) && tokenOf(ctx.config, a) === null && !staff.has(a));
+  return [...new Set(out)];
 }
 
 export interface StaffMailDone {
@@ -28,9 +39,13 @@ export interface StaffMailDone {
   summary: string;
 }
 
-function applyOne(ctx: ServiceContext, actor: Actor, ticketId: number, c: Exclude<Command, { kind: 'invalid' | 'internal' }>): Result {
+type Applicable = Exclude<Command, { kind: 'invalid' | 'internal' }>;
+
+function applyOne(ctx: ServiceContext, actor: Actor, ticketId: number, c: Applicable): Result {
   const target = { id: ticketId };
   switch (c.kind) {
+    case 'client':
+      return refuse('bad_input', '#client opens a new ticket: write it in a new mail to the support address, not in a reply');
     case 'status':
       return setStatus(ctx, actor, 'email', { target, to: c.to });
     case 'assign':
@@ -67,11 +82,19 @@ export function applyStaffMail(ctx: ServiceContext, input: StaffMailIn): StaffMa
   // Quoted history left in the new text (an attribution we did not recognise, a reply with
   // nothing new, whose whole text then counts as new) would send our notice to the client.
   const quotes = hasQuotedHistory(body) ? 'the text still holds quoted lines ("> …" or a From:/Sent: block), which are never sent; write the answer above the quote' : null;
+  // A forwarded or attached mail (Outlook's "attach original") is our own notice with its
+  // signed Reply-To: it never goes to the client.
+  const files = input.attachments.filter((a) => !/^(message\/|text\/rfc822-headers)/i.test(a.contentType));
+  // A file too big to store cannot go with the text: the client would get half the answer.
+  const unstored = files.filter((a) => a.storedPath === null);
+  const missing = unstored.length
+    ? `${unstored.map((a) => a.filename).join(', ')} ${unstored.length === 1 ? 'is' : 'are'} over limits.attachment_max_bytes (${ctx.config.limits.attachment_max_bytes} bytes) and could not go with it`
+    : null;
   // A close with text to relay goes with the reply (reply's `then`): a close first would be
   // reopened by the reply, and both are checked before either is written.
   const statuses = commands.filter((c) => c.kind === 'status');
   const last = statuses[statuses.length - 1];
-  const closeWithReply = !blocked && !internal && !quotes && body && last?.kind === 'status' && last.to === 'closed' ? last : null;
+  const closeWithReply = !blocked && !internal && !quotes && !missing && body && last?.kind === 'status' && last.to === 'closed' ? last : null;
   if (!blocked) {
     for (const c of commands) {
       if (c === closeWithReply) continue;
@@ -83,7 +106,7 @@ export function applyStaffMail(ctx: ServiceContext, input: StaffMailIn): StaffMa
         lines.push(refused(c.line, 'not tried: an earlier command line was refused'));
         continue;
       }
-      const r = applyOne(ctx, actor, input.ticketId, c as Exclude<Command, { kind: 'invalid' | 'internal' }>);
+      const r = applyOne(ctx, actor, input.ticketId, c as Applicable);
       if (r.ok) lines.push(done(c.line, `${r.ticket.key} is ${r.ticket.status}${r.ticket.assignee ? `, assigned to ${r.ticket.assignee}` : ''}${r.override ? ' (a manager\'s override)' : ''}`));
       else {
         lines.push(refused(c.line, r.sentence));
@@ -91,23 +114,34 @@ export function applyStaffMail(ctx: ServiceContext, input: StaffMailIn): StaffMa
       }
     }
   }
+  // Someone outside (the client, a vendor) in To/Cc got the mail, and with it the signed
+  // address and everything in it: say so, and never send the client a second copy.
+  const outside = outsiders(ctx, input.copied);
+  const client = before.clientEmail?.toLowerCase() ?? null;
+  const clientCopied = client !== null && outside.includes(client);
   let relayed = false;
   let text: string;
-  // A forwarded or attached mail (Outlook's "attach original") is our own notice with its
-  // signed Reply-To: it never goes to the client.
-  const files = input.attachments.filter((a) => a.storedPath !== null && !/^(message\/|text\/rfc822-headers)/i.test(a.contentType));
   if (!body) {
     text = 'There was no text to send to the client.';
-  } else if (blocked || internal || quotes) {
+  } else if (blocked || internal || quotes || missing) {
     const kept = note(ctx, actor, 'email', { target: { id: input.ticketId }, text: body });
-    const reason = blocked ?? (internal ? null : quotes);
+    const reason = blocked ?? (internal ? null : (quotes ?? missing));
     const why = reason ? `Nothing was sent to the client because ${reason}.` : 'Nothing was sent to the client (#internal).';
     text = kept.ok ? `${why} Your text is kept on the ticket as an internal note.` : `${why} Your text could not be kept either: ${kept.sentence}`;
   } else {
-    const sent = reply(ctx, actor, 'email', { target: { id: input.ticketId }, text: body, attachments: files, ...(closeWithReply ? { then: 'closed' as const } : {}) });
+    const sent = reply(ctx, actor, 'email', {
+      target: { id: input.ticketId },
+      text: body,
+      attachments: files,
+      ...(closeWithReply ? { then: 'closed' as const } : {}),
+      ...(clientCopied ? { direct: true } : {}),
+    });
     if (sent.ok) {
-      relayed = true;
-      text = `Your text was sent to the client${files.length ? ` with ${files.length} attachment${files.length === 1 ? '' : 's'}` : ''}.`;
+      relayed = !clientCopied;
+      const withFiles = files.length ? ` with ${files.length} attachment${files.length === 1 ? '' : 's'}` : '';
+      text = clientCopied
+        ? `The client (${client}) was in the To or Cc of your mail and got it from you directly, so it was not sent again; it is recorded on the ticket as your reply.`
+        : `Your text was sent to the client${withFiles}.`;
       if (closeWithReply) lines.push(done(closeWithReply.line, `${sent.ticket.key} is ${sent.ticket.status}`));
     } else {
       // The close (checked first) or the reply itself was refused: keep the words, say why.
@@ -119,6 +153,10 @@ export function applyStaffMail(ctx: ServiceContext, input: StaffMailIn): StaffMa
   // Lines in the order written, whatever order they were applied in.
   lines.sort((a, b) => commands.findIndex((c) => c.line === a.line) - commands.findIndex((c) => c.line === b.line));
   const s = storesOf(ctx.db);
+  if (outside.length) {
+    s.events.add({ ticketId: input.ticketId, journalId: input.journalId, actor: member.id, via: 'email', kind: 'reply_address_exposed', at: at(ctx), data: { to: outside } });
+    text += `\n\nWarning: your mail also went to ${outside.join(', ')}, who ${outside.length === 1 ? 'has' : 'have'} now seen everything in it${clientCopied ? ' (the client too: your whole mail, command lines included)' : ''} and this ticket's reply address. The address acts on the ticket only with a mail from your own address, so it gives them nothing by itself; but a mail server that does not check your domain's DMARC lets anyone write "From: you". Reply to ticket mail without copying others in: the client gets your text from us.`;
+  }
   s.events.add({
     ticketId: input.ticketId,
     journalId: input.journalId,

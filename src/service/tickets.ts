@@ -99,10 +99,22 @@ export function reply(
   ctx: ServiceContext,
   actor: Actor,
   channel: Channel,
-  args: { target: Target; text: string; then?: 'tbc' | 'closed'; /** Already in the blob store (reply-files.ts). */ attachments?: readonly AttachmentInfo[] },
+  args: {
+    target: Target;
+    text: string;
+    then?: 'tbc' | 'closed';
+    /** Already in the blob store (reply-files.ts). */
+    attachments?: readonly AttachmentInfo[];
+    /** The client already got it (in the To/Cc of the staff member's own mail): recorded, never sent again. */
+    direct?: boolean;
+  },
 ): Result {
   const text = textOf(args.text);
   if (typeof text !== 'string') return text;
+  // All or nothing: a client must not get "see attached" without the file.
+  const budget = ctx.config.limits.mail_attachments_max_bytes;
+  const total = (args.attachments ?? []).reduce((n, a) => n + a.size, 0);
+  if (total > budget) return refuse('bad_input', `the attachments total ${total} bytes, over limits.mail_attachments_max_bytes (${budget})`);
   const t = load(ctx, args.target);
   if ('ok' in t) return t;
   if (args.then) {
@@ -136,8 +148,8 @@ export function reply(
           storesOf(ctx.db).tickets.addAttachment({ messageId, filename: a.filename, contentType: a.contentType, size: a.size, sha256: a.sha256, path: a.storedPath, note: null });
         message = { id: messageId, journalId: null, messageId: null, references: [], subject: t.subject, authorKind: 'staff', authorEmail: email, authorName: by.name, visibleText: text };
       },
-      events: () => [{ kind: 'staff_replied', data: { messageId: message!.id, to: t.clientEmail } }],
-      changes: (after) => [{ kind: 'replied', ticket: after, message: message!, by, text }],
+      events: () => [{ kind: 'staff_replied', data: { messageId: message!.id, to: t.clientEmail, ...(args.direct ? { direct: true } : {}) } }],
+      changes: (after) => [{ kind: 'replied', ticket: after, message: message!, by, text, ...(args.direct ? { direct: true as const } : {}) }],
     };
   });
   if (!replied.ok || !args.then) return replied;

@@ -290,4 +290,18 @@ export const migrations: readonly string[] = [
     UNIQUE (job, local_date, recipient)
   );
   `,
+  // files a mail carries, and the staff-mail limit (issue 9)
+  `
+  -- The stored attachments an outgoing mail carries besides a staff reply's own (messages.outbox_id):
+  -- a client's files forwarded to the assignee. Chosen when the row is written (within the
+  -- size budget), so a retry sends the same files.
+  CREATE TABLE outbox_attachments (
+    outbox_id     INTEGER NOT NULL REFERENCES outbox(id),
+    attachment_id INTEGER NOT NULL REFERENCES attachments(id),
+    PRIMARY KEY (outbox_id, attachment_id)
+  ) WITHOUT ROWID;
+  -- Confirmations and forwards to one staff member about one ticket in a window
+  -- (rate_limits.staff_per_ticket): what stops a loop with a staff auto-responder.
+  CREATE INDEX outbox_staff_auto ON outbox(recipient_key, ticket_id, created_at) WHERE kind IN ('confirmation', 'forward');
+  `,
 ];

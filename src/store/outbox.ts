@@ -254,7 +254,7 @@ export interface OutboxEvent {
 export const recordOutboxEvent = (db: Db, e: OutboxEvent): void =>
   void st(db).event.run({ ...e, data: JSON.stringify(e.data) });
 
-/** A stored file that goes with an outgoing mail (a staff reply's attachment). */
+/** A stored file that goes with an outgoing mail (a staff reply's attachment, a forwarded client's). */
 export interface OutboxFile {
   filename: string;
   contentType: string;
@@ -263,19 +263,61 @@ export interface OutboxFile {
 }
 
 /** The files of the message an outbox row carries, in the order they were attached. */
-const filesQuery = new WeakMap<Db, Statement<[number], OutboxFile>>();
+const filesQuery = new WeakMap<Db, Statement<[number, number], OutboxFile>>();
 export function outboxFiles(db: Db, outboxId: number): OutboxFile[] {
   let q = filesQuery.get(db);
   if (!q)
     filesQuery.set(
       db,
-      (q = db.prepare<[number], OutboxFile>(
-        `SELECT a.filename, a.content_type AS contentType, a.path FROM attachments a JOIN messages m ON m.id = a.message_id
-         WHERE m.outbox_id = ? AND a.path IS NOT NULL ORDER BY a.id`,
+      (q = db.prepare<[number, number], OutboxFile>(
+        `SELECT a.filename, a.content_type AS contentType, a.path FROM attachments a
+         WHERE a.path IS NOT NULL AND (a.message_id IN (SELECT id FROM messages WHERE outbox_id = ?)
+           OR a.id IN (SELECT attachment_id FROM outbox_attachments WHERE outbox_id = ?))
+         ORDER BY a.id`,
       )),
     );
-  return q.all(outboxId);
+  return q.all(outboxId, outboxId);
 }
+
+/** A stored file of a message on a ticket, as a mail about that message may carry it. */
+export interface MessageFile {
+  id: number;
+  filename: string;
+  size: number;
+  /** Null when it was not stored (over limits.attachment_max_bytes). */
+  path: string | null;
+  note: string | null;
+}
+
+/** A statement prepared once per connection (these run with every client reply). */
+function once<P extends unknown[], R>(sql: string): (db: Db) => Statement<P, R> {
+  const made = new WeakMap<Db, Statement<P, R>>();
+  return (db) => {
+    let q = made.get(db);
+    if (!q) made.set(db, (q = db.prepare<P, R>(sql)));
+    return q;
+  };
+}
+
+const filesOfMessage = once<[number], MessageFile>('SELECT id, filename, size, path, note FROM attachments WHERE message_id = ? ORDER BY id');
+export const messageFiles = (db: Db, messageId: number): MessageFile[] => filesOfMessage(db).all(messageId);
+
+const insertOutboxFile = once<[number, number], never>('INSERT INTO outbox_attachments (outbox_id, attachment_id) VALUES (?, ?)');
+/** The row carries these stored files (a forward of a client's message). */
+export function addOutboxFiles(db: Db, outboxId: number, attachmentIds: readonly number[]): void {
+  for (const id of attachmentIds) insertOutboxFile(db).run(outboxId, id);
+}
+
+/**
+ * Confirmations and forwards (not held) to one staff member about one ticket (null: none)
+ * since `since`, counted up to `upTo` (rate_limits.staff_per_ticket).
+ */
+const countStaffMails = once<[string, number | null, string, number], { n: number }>(
+  `SELECT COUNT(*) AS n FROM (SELECT 1 FROM outbox WHERE kind IN ('confirmation', 'forward') AND recipient_key = ? AND ticket_id IS ?
+     AND created_at >= ? AND status != 'held' LIMIT ?)`,
+);
+export const staffMailsAbout = (db: Db, recipientKey: string, ticketId: number | null, since: string, upTo: number): number =>
+  countStaffMails(db).get(recipientKey, ticketId, since, upTo)!.n;
 
 /** Rows of this kind written to this recipient (normalised key) since then, in any status. */
 export function sentSince(db: Db, kind: string, recipientKey: string, since: string): number {

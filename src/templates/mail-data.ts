@@ -97,11 +97,16 @@ export interface ForwardData extends Base {
   text: string;
   /** Their message reopened a closed ticket. */
   reopened: boolean;
+  /** How many of their files this mail carries. */
+  attached: number;
+  /** Their files this mail does not carry, and why (the ticket keeps every stored one). */
+  omitted: { filename: string; why: string }[];
 }
 
 /** To a staff member after their mail to a signed reply address: what became of it. */
 export interface ConfirmationData extends Base {
-  key: string;
+  /** Null when the mail opened no ticket (a refused #client mail). */
+  key: string | null;
   subject: string;
   staffName: string;
   /** Each command line as written: applied or refused, and the sentence saying so. */

@@ -102,6 +102,8 @@ export function sampleData(brand: Brand): MailData {
       clientEmail: 'dana@example.com',
       text: 'It is still missing this morning. Should we recreate it?',
       reopened: true,
+      attached: 1,
+      omitted: [{ filename: 'screen-recording.mov', why: '31457280 bytes, over limits.attachment_max_bytes: not stored' }],
     },
     confirmation: {
       brand,

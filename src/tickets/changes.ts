@@ -55,12 +55,17 @@ export type TicketChange =
   | { kind: 'assigned'; ticket: TicketSnapshot; from: string | null; to: string | null; by: StaffRef; reason: string | null }
   /** The checker sent tbc work back: the worker hears why. */
   | { kind: 'sent-back'; ticket: TicketSnapshot; worker: string; by: StaffRef; reason: string }
-  /** A staff member's answer to the client, written by a person (not an automatic reply). */
-  | { kind: 'replied'; ticket: TicketSnapshot; message: MessageSnapshot; by: StaffRef; text: string }
+  /**
+   * A staff member's answer to the client, written by a person (not an automatic reply).
+   * `direct`: the client was a recipient of the staff member's own mail: recorded, not sent again.
+   */
+  | { kind: 'replied'; ticket: TicketSnapshot; message: MessageSnapshot; by: StaffRef; text: string; direct?: true }
   | { kind: 'status-requested'; sender: Sender; message: MessageSnapshot; noAutoAnswer?: string }
   | { kind: 'sender-refused'; sender: Sender; message: MessageSnapshot; reason: string; noAutoAnswer?: string }
   /** A staff member's mail to a signed reply address was handled: they get one confirmation. */
   | { kind: 'staff-mail-handled'; ticket: TicketSnapshot; by: StaffRef; message: MessageSnapshot; lines: CommandLineResult[]; relayed: boolean; text: string }
+  /** Verified staff mail to the support address with `#client`/`#type` that opened nothing: the confirmation says why. */
+  | { kind: 'staff-open-refused'; by: StaffRef; message: MessageSnapshot; lines: CommandLineResult[]; text: string }
   /** Mail to a signed reply address did not count: the staff member hears why (at most daily). */
   | { kind: 'reply-address-refused'; staffId: string; reason: string; ticketId: number | null; journalId: number | null };
 

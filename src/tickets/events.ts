@@ -13,6 +13,8 @@ export const EVENT_KINDS = [
   'auto_answer_withheld',
   'staff_mail',
   'reply_address_refused',
+  'reply_address_exposed',
+  'staff_open_refused',
   // staff at work (ticket service)
   'status_changed',
   'assigned',

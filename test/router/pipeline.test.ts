@@ -26,6 +26,7 @@ describe('pipeline', () => {
       'detect-status-request',
       'refuse-unknown-sender',
       'apply-rules',
+      'open-for-client',
       'default-to-triage',
     ]);
     for (const s of describePipeline()) expect(s.description.length).toBeGreaterThan(10);

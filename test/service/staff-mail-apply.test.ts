@@ -30,13 +30,14 @@ beforeEach(() => {
 });
 
 type Attached = Parameters<typeof applyStaffMail>[1]['attachments'];
-const mail = (staffId: string, visibleText: string, attachments: Attached = []) =>
+const mail = (staffId: string, visibleText: string, attachments: Attached = [], copied: string[] = []) =>
   applyStaffMail(ctx, {
     ticketId,
     staffId,
     journalId: null,
     visibleText,
     attachments,
+    copied: [config.support_address, ...copied],
     message: { id: 0, journalId: null, messageId: 'm@agency.example', references: [], subject: 'Re: x', authorKind: 'staff', authorEmail: `${staffId}@agency.example`, authorName: null, visibleText },
   });
 const kinds = () => changes.map((c) => c.kind);
@@ -101,5 +102,52 @@ describe('applying staff mail', () => {
     expect(kinds()).toContain('replied');
     const sent = ctx.db.prepare(`SELECT a.filename FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.direction = 'out'`).all();
     expect(sent).toEqual([{ filename: 'fix.pdf' }]);
+  });
+
+  it('keeps the text as a note when an attachment of it was too big to store: the client never gets half the answer', () => {
+    const big = { filename: 'video.mov', contentType: 'video/quicktime', size: 40_000_000, sha256: null, storedPath: null, note: 'not stored' };
+    mail('lindsey', '#priority high\n\nUnlocked, the video shows how.', [big]);
+    expect(kinds()).not.toContain('replied');
+    const c = confirmation();
+    expect(c.relayed).toBe(false);
+    expect(c.lines).toEqual([{ line: '#priority high', applied: true, sentence: expect.any(String) }]);
+    expect(c.text).toContain('because video.mov is over limits.attachment_max_bytes');
+    expect(c.text).toContain('kept on the ticket as an internal note');
+  });
+
+  it('refuses the relay when the attachments together are over limits.mail_attachments_max_bytes', () => {
+    const part = (n: number) => ({ filename: `scan${n}.pdf`, contentType: 'application/pdf', size: 10 * 1024 * 1024, sha256: 'c'.repeat(64), storedPath: `attachments/cc/${n}` });
+    mail('lindsey', 'The scans you asked for.', [part(1), part(2)]);
+    expect(kinds()).not.toContain('replied');
+    expect(confirmation().text).toContain('over limits.mail_attachments_max_bytes');
+    expect(confirmation().text).toContain('kept on the ticket as an internal note');
+  });
+
+  it('with the client in Cc records the reply without sending it again, and warns of the exposed address', () => {
+    mail('lindsey', 'Unlocked, you can post again.', [], ['Dana@Bakery.example', 'olivia@agency.example']);
+    const replied = changes.find((c): c is Extract<TicketChange, { kind: 'replied' }> => c.kind === 'replied')!;
+    expect(replied.direct).toBe(true);
+    expect(status()).toBe('open');
+    const c = confirmation();
+    expect(c.relayed).toBe(false);
+    expect(c.text).toContain('got it from you directly, so it was not sent again');
+    expect(c.text).toContain('Warning: your mail also went to dana@bakery.example');
+    const exposed = ctx.db.prepare(`SELECT data FROM events WHERE kind = 'reply_address_exposed'`).all() as { data: string }[];
+    // Staff (olivia) and our own addresses are not outsiders.
+    expect(exposed.map((e) => JSON.parse(e.data))).toEqual([{ to: ['dana@bakery.example'] }]);
+  });
+
+  it('refuses #client in a reply on a ticket: it opens new tickets only, so nothing is relayed', () => {
+    mail('lindsey', '#client other@bakery.example\n\nHello other.');
+    expect(kinds()).not.toContain('replied');
+    expect(confirmation().lines).toEqual([{ line: '#client other@bakery.example', applied: false, sentence: expect.stringContaining('#client opens a new ticket') }]);
+  });
+
+  it('warns when anyone outside is copied, and still relays to the client who was not', () => {
+    mail('lindsey', 'Unlocked, you can post again.', [], ['printer@vendor.example']);
+    expect(changes.find((c) => c.kind === 'replied')).toMatchObject({ kind: 'replied' });
+    expect((changes.find((c) => c.kind === 'replied') as { direct?: true }).direct).toBeUndefined();
+    expect(confirmation().relayed).toBe(true);
+    expect(confirmation().text).toContain('Warning: your mail also went to printer@vendor.example');
   });
 });

@@ -20,11 +20,12 @@ const smtp = useSmtp();
 const DANA = 'Dana Whitfield <dana@bakery.example>';
 const SECRET = 'the reply secret of these tests';
 
-function setup(prefix: string, keys = [{ version: 1, secret: SECRET }]): { user: string; config: Config } {
+function setup(prefix: string, keys = [{ version: 1, secret: SECRET }], extra: Record<string, unknown> = {}): { user: string; config: Config } {
   const { user, dir } = freshUser(prefix);
   const config = configFor(dir, user, dovecot, {
     smtp: { host: '127.0.0.1', port: smtp.port, from: 'Agency support <support@agency.example>', retry_seconds: [0], allow_plaintext: true },
     reply_addresses: { keys },
+    ...extra,
   });
   return { user, config };
 }
@@ -36,7 +37,33 @@ const ticket = (config: Config, key: string) =>
   readDb(config, (db) => db.prepare('SELECT status, assignee, priority, client_wrote AS blue FROM tickets WHERE key = ?').get(key) as Record<string, unknown>);
 const events = (config: Config, kind: string) =>
   readDb(config, (db) => db.prepare('SELECT data FROM events WHERE kind = ? ORDER BY id').all(kind) as { data: string }[]).map((e) => JSON.parse(e.data) as Record<string, unknown>);
+const journalOutcomes = (config: Config) => readDb(config, (db) => (db.prepare('SELECT outcome FROM journal ORDER BY id').all() as { outcome: string }[]).map((r) => r.outcome));
 const replyToOf = (m: ParsedMail): string => m.replyTo?.value[0]?.address ?? '';
+
+/** A multipart mail with files: [filename as written in the header, content type, content]. */
+function withFiles(head: string[], text: string, files: [string, string, Buffer][]): string {
+  return [
+    ...head,
+    `Message-ID: <files.${Date.now().toString(36)}.${++n}@mail.example>`,
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="b1"',
+    '',
+    '--b1',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    text,
+    ...files.flatMap(([name, type, content]) => [
+      '--b1',
+      `Content-Type: ${type}; name="${name}"`,
+      `Content-Disposition: attachment; filename="${name}"`,
+      'Content-Transfer-Encoding: base64',
+      '',
+      content.toString('base64').replace(/.{76}/g, '$&\n'),
+    ]),
+    '--b1--',
+    '',
+  ].join('\n');
+}
 
 let n = 0;
 /** A staff member's reply from their mail client: quoted history below, like a real one. */
@@ -254,5 +281,117 @@ describe('staff commands by email', () => {
     expect(ticket(config, 'TEC-1000')).toMatchObject({ priority: 'high' });
     const confirmation = await parsed(to('joe@agency.example')[0]!.raw);
     expect(confirmation.text).toContain('#priority high: done');
+  }, 60_000);
+
+  it("a client's files go with the forward to the assignee (names cleaned, within the size caps; the rest named) and the agent's file reaches the client", async () => {
+    const { user, config } = setup('cmdfwdfiles', undefined, { limits: { attachment_max_bytes: 2000, mail_attachments_max_bytes: 3000 } });
+    const { first } = await opened(user, config);
+    smtp.received.length = 0;
+    const again = withFiles(
+      [`From: ${DANA}`, 'To: support@agency.example', 'Subject: Re: [TEC-1000] Our website is down', `In-Reply-To: <${first.messageId}>`],
+      'Here are the error page and the log.',
+      [
+        ['../../etc/error<page>.txt', 'text/plain', Buffer.from('HTTP 502 Bad Gateway\n')],
+        ['server.log', 'application/octet-stream', Buffer.alloc(1500, 'l')],
+        ['core.dump', 'application/octet-stream', Buffer.alloc(1800, 'c')], // stored, but over the mail's budget
+        ['video.mov', 'video/quicktime', Buffer.alloc(2500, 'v')], // over the per-file cap: never stored
+      ],
+    );
+    await appendMail(dovecot, user, [again]);
+    await runOnce(config);
+    const forwards = to('joe@agency.example');
+    expect(forwards).toHaveLength(1);
+    const forward = await parsed(forwards[0]!.raw);
+    expect(forward.attachments.map((a) => [a.filename, a.content.length])).toEqual([
+      ['error_page_.txt', 21],
+      ['server.log', 1500],
+    ]);
+    expect(forward.attachments[0]!.content.toString()).toBe('HTTP 502 Bad Gateway\n');
+    expect(forward.text).toContain('Not attached (see the ticket: ticketd show TEC-1000)');
+    expect(forward.text).toContain('core.dump: 1800 bytes: the mail would carry more than limits.mail_attachments_max_bytes (3000)');
+    expect(forward.text).toContain('video.mov: 2500 bytes, over limits.attachment_max_bytes: not stored');
+    expect(to('dana@bakery.example')).toHaveLength(0);
+
+    // The agent answers the forward with a file of their own: it reaches the client.
+    smtp.received.length = 0;
+    const answer = withFiles(
+      ['From: IT Joe <joe@agency.example>', `To: ${replyToOf(forward)}`, `Subject: Re: ${forward.subject}`, `In-Reply-To: ${forward.messageId}`],
+      `Fixed, the new config is attached.\n\n${quoted(forward)}`,
+      [['nginx.conf', 'text/plain', Buffer.from('proxy_read_timeout 60s;\n')]],
+    );
+    await appendMail(dovecot, user, [answer]);
+    await runOnce(config);
+    const toDana = to('dana@bakery.example');
+    expect(toDana).toHaveLength(1);
+    const relayed = await parsed(toDana[0]!.raw);
+    expect(relayed.text).toContain('Fixed, the new config is attached.');
+    expect(relayed.attachments.map((a) => [a.filename, a.content.toString()])).toEqual([['nginx.conf', 'proxy_read_timeout 60s;\n']]);
+    // The client's own files do not come back to them.
+    expect(toDana[0]!.raw).not.toContain('HTTP 502');
+  }, 60_000);
+
+  it('a reply that copies the client in is recorded, not sent again, and warned of; the client answering all lands on the ticket as theirs', async () => {
+    const { user, config } = setup('cmdcc');
+    const { notice } = await opened(user, config);
+    smtp.received.length = 0;
+    const reply = staffReply({ from: 'joe@agency.example', to: replyToOf(notice), subject: `Re: ${notice.subject}`, body: 'Hi Dana, fixed.\n', headers: ['Cc: Dana <dana@bakery.example>'] });
+    await appendMail(dovecot, user, [reply.raw]);
+    await runOnce(config);
+    expect(to('dana@bakery.example')).toHaveLength(0); // she had it from Joe directly
+    expect(ticket(config, 'TEC-1000')).toMatchObject({ status: 'open', blue: 0 });
+    expect(events(config, 'staff_replied')).toEqual([expect.objectContaining({ direct: true, to: 'dana@bakery.example' })]);
+    expect(events(config, 'reply_address_exposed')).toEqual([{ to: ['dana@bakery.example'] }]);
+    const confirmation = (await parsed(to('joe@agency.example')[0]!.raw)).text!.replace(/\s+/g, ' ');
+    expect(confirmation).toContain('got it from you directly, so it was not sent again');
+    expect(confirmation).toContain('Warning: your mail also went to dana@bakery.example');
+
+    // Dana answers all: to Joe and the signed address. Her reply, not a third party's.
+    smtp.received.length = 0;
+    const answer = clientMail({ from: DANA, to: `joe@agency.example, ${replyToOf(notice)}`, subject: `Re: ${notice.subject}`, body: 'Thanks, it works again.\n', headers: [`In-Reply-To: <${reply.messageId}>`] });
+    await appendMail(dovecot, user, [answer.raw]);
+    await runOnce(config);
+    expect(ticket(config, 'TEC-1000')).toMatchObject({ blue: 1 });
+    expect(events(config, 'third_party_wrote')).toHaveLength(0);
+    expect(events(config, 'reply_address_refused')).toHaveLength(0);
+    const forward = await parsed(to('joe@agency.example')[0]!.raw);
+    expect(forward.text).toContain('Thanks, it works again.');
+  }, 60_000);
+
+  it("the agent's out-of-office answering a forward: no loop, no relay, nothing changes", async () => {
+    const { user, config } = setup('cmdfwdooo');
+    const { first } = await opened(user, config);
+    await appendMail(dovecot, user, [clientMail({ from: DANA, subject: 'Re: [TEC-1000] Our website is down', body: 'Still down.\n', headers: [`In-Reply-To: <${first.messageId}>`] }).raw]);
+    await runOnce(config);
+    const forward = await parsed(to('joe@agency.example').at(-1)!.raw);
+    expect(forward.text).toContain('Still down.');
+    const before = ticket(config, 'TEC-1000');
+    smtp.received.length = 0;
+    // No Auto-Submitted header at all: the subject and the first line say it.
+    const away = staffReply({ from: 'joe@agency.example', to: replyToOf(forward), subject: `Out of Office: ${forward.subject}`, inReplyTo: forward.messageId!.slice(1, -1), body: 'I am out of the office until Monday with no access to email.\n' });
+    await appendMail(dovecot, user, [away.raw]);
+    await runOnce(config);
+    expect(smtp.received).toHaveLength(0);
+    expect(ticket(config, 'TEC-1000')).toEqual(before);
+    expect(events(config, 'staff_mail')).toHaveLength(0);
+    expect(journalOutcomes(config).at(-1)).toBe('ignored');
+  }, 60_000);
+
+  it('an auto-responder without auto-reply headers answering each confirmation: held after rate_limits.staff_per_ticket, so the loop stops', async () => {
+    const { user, config } = setup('cmdloop', undefined, { rate_limits: { staff_per_ticket: { count: 2, minutes: 60 } } });
+    const { notice } = await opened(user, config);
+    let last = notice;
+    for (let i = 0; i < 3; i++) {
+      smtp.received.length = 0;
+      const mail = staffReply({ from: 'joe@agency.example', to: replyToOf(last), subject: `Re: ${last.subject}`, inReplyTo: last.messageId!.slice(1, -1), body: `Thank you for your email, reference ${i}.\n` });
+      await appendMail(dovecot, user, [mail.raw]);
+      await runOnce(config);
+      const toJoe = to('joe@agency.example');
+      if (i < 2) {
+        expect(toJoe).toHaveLength(1);
+        last = await parsed(toJoe[0]!.raw);
+      } else expect(toJoe).toHaveLength(0);
+    }
+    expect(readDb(config, (db) => db.prepare(`SELECT status FROM outbox WHERE kind = 'confirmation' ORDER BY id`).all())).toEqual([{ status: 'sent' }, { status: 'sent' }, { status: 'held' }]);
+    expect(events(config, 'mail_held')).toEqual([expect.objectContaining({ mail: 'confirmation', reason: expect.stringContaining('2 confirmations and forwards to joe@agency.example about this ticket in 60 minutes') })]);
   }, 60_000);
 });

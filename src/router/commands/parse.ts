@@ -11,6 +11,8 @@ export type Command =
   | { kind: 'type'; typeId: string; line: string }
   | { kind: 'priority'; priority: Priority; line: string }
   | { kind: 'internal'; line: string }
+  /** Only in a verified staff mail to the support address: open a ticket for this client. */
+  | { kind: 'client'; address: string; name: string | null; line: string }
   /** Not a command we know, or one written wrongly: nothing is relayed (a typo must not leak). */
   | { kind: 'invalid'; line: string; why: string };
 
@@ -61,6 +63,13 @@ function commandOf(raw: string): Command {
     case 'internal':
     case 'note':
       return none({ kind: 'internal', line });
+    case 'client': {
+      // "#client Dana <dana@x>" is read as its address; the ticket service checks it is one bare mailbox.
+      const named = /^([^<>]*)<([^<>\s]+)>$/.exec(rest);
+      const address = named ? named[2]! : rest;
+      const name = named?.[1]!.trim().replace(/^"(.*)"$/, '$1').trim() || null;
+      return address && !/\s/.test(address) ? { kind: 'client', address, name, line } : { kind: 'invalid', line, why: '#client takes one email address' };
+    }
     default:
       return { kind: 'invalid', line, why: `unknown command #${word}` };
   }

@@ -35,6 +35,13 @@ describe('command lines', () => {
     expect(r.body).toBe('Text');
   });
 
+  it('reads #client as one address, with or without a name', () => {
+    expect(parseCommands('#client dana@bakery.example').commands).toEqual([{ kind: 'client', address: 'dana@bakery.example', name: null, line: '#client dana@bakery.example' }]);
+    expect(parseCommands('#client "Dana W" <dana@bakery.example>').commands[0]).toMatchObject({ kind: 'client', address: 'dana@bakery.example', name: 'Dana W' });
+    expect(parseCommands('#client dana@bakery.example, tom@bakery.example').commands[0]).toMatchObject({ kind: 'invalid', why: '#client takes one email address' });
+    expect(parseCommands('#client').commands[0]).toMatchObject({ kind: 'invalid' });
+  });
+
   it('finds no commands when text comes first', () => {
     expect(parseCommands('Hello\n#close')).toEqual({ commands: [], body: 'Hello\n#close' });
   });

@@ -54,6 +54,12 @@ describe('check-reply-address', () => {
     });
   });
 
+  it("hands the ticket's own client, answering all on a staff mail that copied them, to threading as their reply", async () => {
+    expect(await run('Maria <Maria@casalopez-tapas.example>', signed())).toMatchObject({ patch: { ticket: { key: 'SEO-1012' } } });
+    // Anyone else outside with the token is still a third party, and the owner hears.
+    expect(await run('pedro@casalopez-tapas.example', signed())).toMatchObject({ plan: { action: 'append', thirdParty: expect.any(String) }, patch: { replyAddressRefused: { explainTo: 'seth' } } });
+  });
+
   it('ignores a tampered token, explaining to the staff member the From names', async () => {
     const address = signed();
     const at = address.indexOf('@');
