@@ -34,6 +34,8 @@ doc.setIn(['mailbox', 'password'], '${TICKETD_DEMO_IMAP_PASSWORD}');
 doc.setIn(['mailbox', 'folder'], 'INBOX');
 doc.deleteIn(['mailbox', 'processed_folder']);
 doc.setIn(['mailbox', 'poll_seconds'], 5);
+// The demo delivers its mail before the daemon's first read: take all of it.
+doc.setIn(['mailbox', 'start_from'], 'all');
 // The demo has no SMTP receiver: outgoing mail stays queued in the outbox, visible there.
 doc.delete('smtp');
 writeFileSync(values.out, doc.toString());

@@ -25,6 +25,8 @@ export interface OpenFolder {
   key: string;
   folder: string;
   uidValidity: number;
+  /** UIDNEXT when the folder was selected: every message there then has a lower UID. */
+  uidNext: number;
   /** Whether the server has IDLE (otherwise we only poll). */
   idle: boolean;
 }
@@ -72,7 +74,7 @@ async function readLocked(client: ImapFlow, m: MailboxSettings, read: ReadFolder
     const mailbox = client.mailbox;
     if (!mailbox) throw new TicketdError('MAILBOX', `folder ${m.folder} is not open`);
     // uidValidity is a BigInt in imapflow; it fits a number (32 bits unsigned).
-    await read({ client, key: folderKey(m), folder: m.folder, uidValidity: Number(mailbox.uidValidity), idle: client.capabilities.has('IDLE') });
+    await read({ client, key: folderKey(m), folder: m.folder, uidValidity: Number(mailbox.uidValidity), uidNext: Number(mailbox.uidNext), idle: client.capabilities.has('IDLE') });
   } finally {
     lock.release();
   }
@@ -105,6 +107,20 @@ export async function listAfter(client: ImapFlow, afterUid: number): Promise<Lis
     .filter((r) => r.uid > afterUid)
     .map((r) => ({ uid: r.uid, size: r.size ?? 0 }))
     .sort((a, b) => a.uid - b.uid);
+}
+
+/**
+ * The lowest UID of a message that arrived (the server's INTERNALDATE) at or after `since`, or
+ * `uidNext` when none did. SEARCH SINCE has day granularity, so it only narrows the candidates
+ * (from the day before); their exact arrival times decide.
+ */
+export async function firstUidSince(client: ImapFlow, since: Date, uidNext: number): Promise<number> {
+  if (!client.mailbox || !client.mailbox.exists) return uidNext;
+  const found = await client.search({ since: new Date(since.getTime() - 86_400_000) }, { uid: true });
+  if (!found || !found.length) return uidNext;
+  const rows = await client.fetchAll(uidSet(found), { uid: true, internalDate: true }, { uid: true });
+  const after = rows.filter((r) => r.internalDate !== undefined && new Date(r.internalDate).getTime() >= since.getTime()).map((r) => r.uid);
+  return after.length ? Math.min(...after) : uidNext;
 }
 
 /**

@@ -290,4 +290,15 @@ export const migrations: readonly string[] = [
     UNIQUE (job, local_date, recipient)
   );
   `,
+  // mailbox start and reads, the mail's own date (issue 11)
+  `
+  -- start_at: the instant mailbox.start_from named when the database first read this folder
+  -- (NULL: all of it). Mail older than that was left alone on the server, never journaled; a
+  -- new UIDVALIDITY rescans from that instant, not from the first message. read_at: the end of
+  -- the last pass that read the folder successfully (ticketd health). journal.sent_at: the
+  -- mail's own Date header (ISO), as the sender's clock wrote it.
+  ALTER TABLE checkpoints ADD COLUMN start_at TEXT;
+  ALTER TABLE checkpoints ADD COLUMN read_at TEXT;
+  ALTER TABLE journal ADD COLUMN sent_at TEXT;
+  `,
 ];
