@@ -10,6 +10,7 @@ import { registerRetype } from './retype.js';
 import { registerSendBack } from './send-back.js';
 import { registerStatus } from './status.js';
 import { registerExplain } from './explain.js';
+import { registerHealth } from './health.js';
 import { registerJournal } from './journal.js';
 import { registerList } from './list.js';
 import { registerOutbox } from './outbox.js';
@@ -52,5 +53,6 @@ registerNote(program);
 registerReply(program);
 registerRetype(program);
 registerSchedule(program);
+registerHealth(program);
 
 await program.parseAsync(process.argv);

@@ -277,3 +277,71 @@ class Wake {
     });
   }
 }
+
+export interface MailboxProbe {
+  messages: number;
+  uidValidity: number;
+  /** Messages above the checkpoint (not read by us yet); null when the folder was never read. */
+  waiting: number | null;
+}
+
+/**
+ * A health check's look at the folder, on its own short-lived connection, read-only (STATUS,
+ * then EXAMINE and a UID SEARCH above the checkpoint only when something is there): never
+ * creates a folder or changes a flag. Rejects after `timeoutMs` whatever the server does.
+ */
+export async function probeMailbox(
+  m: MailboxSettings,
+  read: { uidvalidity: number; lastUid: number } | null,
+  timeoutMs: number,
+): Promise<MailboxProbe> {
+  const client = new ImapFlow({
+    host: m.host,
+    port: m.port,
+    secure: m.secure,
+    ...imapStartTls(m),
+    auth: { user: m.user, pass: m.password },
+    logger: false,
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+  });
+  client.on('error', () => undefined); // the rejection below says it
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TicketdError('MAILBOX', `no answer from ${m.host}:${m.port} within ${timeoutMs} ms`)), timeoutMs);
+  });
+  const look = async (): Promise<MailboxProbe> => {
+    try {
+      await client.connect();
+    } catch (err) {
+      throw imapTlsRefusal(m, err) ?? err;
+    }
+    const st = await client.status(m.folder, { messages: true, uidNext: true, uidValidity: true });
+    if (!st) throw new TicketdError('MAILBOX', `the server refused STATUS for folder ${m.folder}`);
+    const uidValidity = Number(st.uidValidity ?? 0);
+    const messages = st.messages ?? 0;
+    if (!read) return { messages, uidValidity, waiting: null };
+    // A new UIDVALIDITY: the next pass rescans, everything there is unread by us.
+    if (read.uidvalidity !== uidValidity) return { messages, uidValidity, waiting: messages };
+    if (!messages || (st.uidNext !== undefined && st.uidNext - 1 <= read.lastUid)) return { messages, uidValidity, waiting: 0 };
+    await client.mailboxOpen(m.folder, { readOnly: true });
+    const found = await client.search({ uid: `${read.lastUid + 1}:*` }, { uid: true });
+    // "n:*" also matches the highest UID when all are below n, hence the filter.
+    return { messages, uidValidity, waiting: found ? found.filter((u) => u > read.lastUid).length : 0 };
+  };
+  try {
+    return await Promise.race([look(), deadline]);
+  } finally {
+    clearTimeout(timer);
+    await closeQuietly(client);
+  }
+}
+
+/** Why a mailbox could not be read, in one line: an authentication failure is named as such. */
+export function mailboxFailure(m: MailboxSettings, err: unknown): string {
+  const e = err as { authenticationFailed?: boolean; code?: string };
+  if (e?.authenticationFailed) return `authentication failed for ${m.user} at ${m.host}:${m.port}`;
+  if (e?.code === 'ECONNREFUSED') return `connection refused by ${m.host}:${m.port}`;
+  return `${m.host}:${m.port}: ${errorMessage(err)}`;
+}
