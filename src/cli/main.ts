@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerAssign } from './assign.js';
+import { registerBackup } from './backup.js';
 import { registerCheckConfig } from './check-config.js';
 import { registerClient } from './client.js';
 import { registerNote } from './note.js';
@@ -54,5 +55,6 @@ registerReply(program);
 registerRetype(program);
 registerSchedule(program);
 registerHealth(program);
+registerBackup(program);
 
 await program.parseAsync(process.argv);
