@@ -43,7 +43,7 @@ describe('ticketd backup', () => {
     children.add(child);
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
     try {
-      await waitFor('some tickets', () => query<{ n: number }>(dbFile, 'SELECT COUNT(*) AS n FROM tickets')[0]?.n >= 30, 30_000, 5);
+      await waitFor('some tickets', () => (query<{ n: number }>(dbFile, 'SELECT COUNT(*) AS n FROM tickets')[0]?.n ?? 0) >= 30, 30_000, 5);
       const before = query<{ key: string }>(dbFile, 'SELECT key FROM tickets ORDER BY id').map((t) => t.key);
       expect(before.length).toBeLessThan(N); // the daemon is still at work
 
