@@ -1,14 +1,20 @@
-import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/schema.js';
 import { runDaemon } from '../../src/service/daemon.js';
 import { useDovecot } from '../support/dovecot.js';
 import { clientMail } from '../support/emails.js';
 import { appendMail, listFolder } from '../support/mailbox.js';
 import { useSmtp } from '../support/smtp.js';
+import { configData } from '../support/config.js';
 import { configFor, freshUser, journal, quiet, readDb, tickets } from '../support/ticketd.js';
+import { buildOnce, ticketd } from '../cli/support.js';
 
 // mailbox.start_from on a database's first read of a mailbox that already holds mail.
 
+beforeAll(() => buildOnce(), 180_000);
 const dovecot = useDovecot();
 const smtp = useSmtp();
 
@@ -91,5 +97,13 @@ describe('first start: mailbox.start_from', () => {
     await runOnce(config);
     const row = readDb(config, (db) => db.prepare('SELECT sent_at AS sentAt FROM journal').get()) as { sentAt: string };
     expect(row.sentAt).toBe('2026-11-23T08:14:00.000Z');
+    const file = path.join(path.dirname(config.database), 'ticketd.yaml');
+    writeFileSync(file, stringify(configData(path.dirname(config.database), user, dovecot)));
+    const shown = ticketd(['show', 'REF-1000', '-c', file]);
+    expect(shown.status, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain("    Date: 2026-11-23T08:14:00.000Z (the sender's)");
+    const eml = path.join(path.dirname(config.database), 'dated.eml');
+    writeFileSync(eml, clientMail({ subject: 'Refund with a date' }).raw);
+    expect(ticketd(['explain', eml, '-c', file]).stdout).toMatch(/date +2026-11-23T08:14:00\.000Z/);
   });
 });
