@@ -39,7 +39,7 @@ export function benchConfigData(p: BenchConfigParams): Record<string, unknown> {
     templates_dir: path.join(repoRoot, 'config', 'templates'),
     // Flag \Seen and leave (the default): the baseline reads the same folder by UID.
     // The bench's Dovecot and SMTP receiver are on loopback, without TLS.
-    mailbox: { host: '127.0.0.1', port: p.imapPort, secure: false, allow_plaintext: true, user: p.user, password: p.password, folder: 'INBOX' },
+    mailbox: { host: '127.0.0.1', port: p.imapPort, secure: false, allow_plaintext: true, user: p.user, password: p.password, folder: 'INBOX', start_from: 'all' },
     // Without smtp the ingest pass only enqueues; the drain phase gets the bench's receiver.
     smtp,
     // 2,000 mails arrive in one pass: limits far above it, so nothing is held back and every

@@ -37,6 +37,8 @@ doc.setIn(['mailbox', 'password'], '${TICKETD_DEMO_IMAP_PASSWORD}');
 doc.setIn(['mailbox', 'folder'], 'INBOX');
 doc.deleteIn(['mailbox', 'processed_folder']);
 doc.setIn(['mailbox', 'poll_seconds'], 5);
+// The demo delivers its mail before the daemon's first read: take all of it.
+doc.setIn(['mailbox', 'start_from'], 'all');
 if (values['smtp-port']) {
   // The demo relay (scripts/demo-relay.ts) on loopback: no TLS, no login. It delivers into the
   // demo's Dovecot mailboxes, so every mail we send can be read there.

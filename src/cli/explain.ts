@@ -29,6 +29,7 @@ function render(x: Explanation): string {
         ['from', x.mail.from ?? '(none)'],
         ['to', x.mail.recipients.join(', ') || '(none)'],
         ['subject', x.mail.subject],
+        ['date', x.mail.date ?? '(none)'],
         ['attachments', x.mail.attachments.map((a) => `${a.filename} (${a.size} bytes)${a.note ? ` ${a.note}` : ''}`).join(', ') || '(none)'],
         ['lookups', x.lookup],
       ],

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerAssign } from './assign.js';
+import { registerBackup } from './backup.js';
 import { registerCheckConfig } from './check-config.js';
 import { registerClient } from './client.js';
 import { registerNote } from './note.js';
@@ -10,6 +11,7 @@ import { registerRetype } from './retype.js';
 import { registerSendBack } from './send-back.js';
 import { registerStatus } from './status.js';
 import { registerExplain } from './explain.js';
+import { registerHealth } from './health.js';
 import { registerJournal } from './journal.js';
 import { registerList } from './list.js';
 import { registerOutbox } from './outbox.js';
@@ -52,5 +54,7 @@ registerNote(program);
 registerReply(program);
 registerRetype(program);
 registerSchedule(program);
+registerHealth(program);
+registerBackup(program);
 
 await program.parseAsync(process.argv);

@@ -99,8 +99,27 @@ const mailbox = z
     batch_size: z.number().int().min(1).max(1000).default(100),
     // Without secure: STARTTLS is required unless this says a plaintext login is fine (loopback).
     allow_plaintext: z.boolean().default(false),
+    // Where a database that never read this folder starts: `now` leaves the mail already there
+    // alone (no ticket, no acknowledgement), `all` takes every message, a date (YYYY-MM-DD,
+    // midnight in `timezone`, or an ISO time with an offset) takes what arrived from then on.
+    start_from: z
+      .string()
+      .default('now')
+      .refine((v) => v === 'all' || v === 'now' || isStartDate(v), {
+        message: 'all, now, a date YYYY-MM-DD or an ISO time with Z or an offset',
+      }),
   })
   .strict();
+
+/** A start_from date: YYYY-MM-DD (a real day) or an ISO time with Z or an offset. */
+export function isStartDate(v: string): boolean {
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  if (day) {
+    const d = new Date(Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3])));
+    return d.getUTCMonth() === Number(day[2]) - 1 && d.getUTCDate() === Number(day[3]);
+  }
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v) && !Number.isNaN(Date.parse(v));
+}
 
 const smtp = z
   .object({

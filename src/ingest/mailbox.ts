@@ -25,6 +25,8 @@ export interface OpenFolder {
   key: string;
   folder: string;
   uidValidity: number;
+  /** UIDNEXT when the folder was selected: every message there then has a lower UID. */
+  uidNext: number;
   /** Whether the server has IDLE (otherwise we only poll). */
   idle: boolean;
 }
@@ -72,7 +74,7 @@ async function readLocked(client: ImapFlow, m: MailboxSettings, read: ReadFolder
     const mailbox = client.mailbox;
     if (!mailbox) throw new TicketdError('MAILBOX', `folder ${m.folder} is not open`);
     // uidValidity is a BigInt in imapflow; it fits a number (32 bits unsigned).
-    await read({ client, key: folderKey(m), folder: m.folder, uidValidity: Number(mailbox.uidValidity), idle: client.capabilities.has('IDLE') });
+    await read({ client, key: folderKey(m), folder: m.folder, uidValidity: Number(mailbox.uidValidity), uidNext: Number(mailbox.uidNext), idle: client.capabilities.has('IDLE') });
   } finally {
     lock.release();
   }
@@ -105,6 +107,20 @@ export async function listAfter(client: ImapFlow, afterUid: number): Promise<Lis
     .filter((r) => r.uid > afterUid)
     .map((r) => ({ uid: r.uid, size: r.size ?? 0 }))
     .sort((a, b) => a.uid - b.uid);
+}
+
+/**
+ * The lowest UID of a message that arrived (the server's INTERNALDATE) at or after `since`, or
+ * `uidNext` when none did. SEARCH SINCE has day granularity, so it only narrows the candidates
+ * (from the day before); their exact arrival times decide.
+ */
+export async function firstUidSince(client: ImapFlow, since: Date, uidNext: number): Promise<number> {
+  if (!client.mailbox || !client.mailbox.exists) return uidNext;
+  const found = await client.search({ since: new Date(since.getTime() - 86_400_000) }, { uid: true });
+  if (!found || !found.length) return uidNext;
+  const rows = await client.fetchAll(uidSet(found), { uid: true, internalDate: true }, { uid: true });
+  const after = rows.filter((r) => r.internalDate !== undefined && new Date(r.internalDate).getTime() >= since.getTime()).map((r) => r.uid);
+  return after.length ? Math.min(...after) : uidNext;
 }
 
 /**
@@ -260,4 +276,72 @@ class Wake {
       this.signal.addEventListener('abort', onAbort);
     });
   }
+}
+
+export interface MailboxProbe {
+  messages: number;
+  uidValidity: number;
+  /** Messages above the checkpoint (not read by us yet); null when the folder was never read. */
+  waiting: number | null;
+}
+
+/**
+ * A health check's look at the folder, on its own short-lived connection, read-only (STATUS,
+ * then EXAMINE and a UID SEARCH above the checkpoint only when something is there): never
+ * creates a folder or changes a flag. Rejects after `timeoutMs` whatever the server does.
+ */
+export async function probeMailbox(
+  m: MailboxSettings,
+  read: { uidvalidity: number; lastUid: number } | null,
+  timeoutMs: number,
+): Promise<MailboxProbe> {
+  const client = new ImapFlow({
+    host: m.host,
+    port: m.port,
+    secure: m.secure,
+    ...imapStartTls(m),
+    auth: { user: m.user, pass: m.password },
+    logger: false,
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+  });
+  client.on('error', () => undefined); // the rejection below says it
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TicketdError('MAILBOX', `no answer from ${m.host}:${m.port} within ${timeoutMs} ms`)), timeoutMs);
+  });
+  const look = async (): Promise<MailboxProbe> => {
+    try {
+      await client.connect();
+    } catch (err) {
+      throw imapTlsRefusal(m, err) ?? err;
+    }
+    const st = await client.status(m.folder, { messages: true, uidNext: true, uidValidity: true });
+    if (!st) throw new TicketdError('MAILBOX', `the server refused STATUS for folder ${m.folder}`);
+    const uidValidity = Number(st.uidValidity ?? 0);
+    const messages = st.messages ?? 0;
+    if (!read) return { messages, uidValidity, waiting: null };
+    // A new UIDVALIDITY: the next pass rescans, everything there is unread by us.
+    if (read.uidvalidity !== uidValidity) return { messages, uidValidity, waiting: messages };
+    if (!messages || (st.uidNext !== undefined && st.uidNext - 1 <= read.lastUid)) return { messages, uidValidity, waiting: 0 };
+    await client.mailboxOpen(m.folder, { readOnly: true });
+    const found = await client.search({ uid: `${read.lastUid + 1}:*` }, { uid: true });
+    // "n:*" also matches the highest UID when all are below n, hence the filter.
+    return { messages, uidValidity, waiting: found ? found.filter((u) => u > read.lastUid).length : 0 };
+  };
+  try {
+    return await Promise.race([look(), deadline]);
+  } finally {
+    clearTimeout(timer);
+    await closeQuietly(client);
+  }
+}
+
+/** Why a mailbox could not be read, in one line: an authentication failure is named as such. */
+export function mailboxFailure(m: MailboxSettings, err: unknown): string {
+  const e = err as { authenticationFailed?: boolean; code?: string };
+  if (e?.authenticationFailed) return `authentication failed for ${m.user} at ${m.host}:${m.port}`;
+  if (e?.code === 'ECONNREFUSED') return `connection refused by ${m.host}:${m.port}`;
+  return `${m.host}:${m.port}: ${errorMessage(err)}`;
 }

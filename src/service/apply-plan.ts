@@ -102,6 +102,7 @@ export function applyPlan(ctx: ApplyContext, input: PlannedMessage): Applied {
       trace: input.result.trace,
       subject: input.mail.subject,
       fromAddr: input.mail.from?.address ?? null,
+      sentAt: input.mail.date,
     });
     if (input.position) advance(s, input.position);
     return applied;

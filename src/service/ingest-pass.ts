@@ -1,10 +1,10 @@
 import { errorMessage, isStorageError } from '../errors.js';
 import { sha256Hex, type StoredBlob } from '../ingest/blob-store.js';
-import { downloadSource, fetchSources, listAfter, markProcessed, type Listed, type OpenFolder } from '../ingest/mailbox.js';
+import { downloadSource, fetchSources, firstUidSince, listAfter, markProcessed, type Listed, type OpenFolder } from '../ingest/mailbox.js';
 import { parseHead, type HeadSummary } from '../ingest/parse-head.js';
 import type { ParsePool } from '../ingest/parse-pool.js';
 import { rawMessageId } from '../ingest/raw-message-id.js';
-import { checkpointStore } from '../store/checkpoints.js';
+import { checkpointStore, type Checkpoint } from '../store/checkpoints.js';
 import { syncCommits } from '../store/db.js';
 import { inTransaction } from '../store/transaction.js';
 import type { Mail } from '../router/types.js';
@@ -13,6 +13,8 @@ import { applyOutcome, type Applied } from './apply-plan.js';
 import { commitGroup, type GroupItem } from './commit-group.js';
 import { CRASH_LIMIT, CRASHED_REASON, oversizeReason } from './poison.js';
 import { processParsed, type ProcessContext } from './process-message.js';
+import { passProgress, PROGRESS_EVERY_MS } from './pass-progress.js';
+import { RESCAN_MARGIN_MS, startFrom } from './start-from.js';
 
 // One pass over the open folder:
 //   1. checkpoint: UIDVALIDITY and last UID (a new UIDVALIDITY rescans from UID 1; the journal's
@@ -35,6 +37,8 @@ import { processParsed, type ProcessContext } from './process-message.js';
 export interface PassContext extends ProcessContext {
   pool: ParsePool;
   signal?: AbortSignal;
+  /** How often a long pass logs its progress (default PROGRESS_EVERY_MS; tests use 0). */
+  progressEveryMs?: number;
 }
 
 type Fetched = Awaited<ReturnType<typeof fetchSources>>[number];
@@ -89,10 +93,13 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
   const log = ctx.log.child({ mailbox: folder.key });
 
   let cp = checkpoints.get(folder.key);
-  if (!cp || cp.uidvalidity !== folder.uidValidity) {
-    if (cp) log.warn({ was: cp.uidvalidity, now: folder.uidValidity }, 'UIDVALIDITY changed: rescanning the folder from UID 1');
-    checkpoints.reset(folder.key, folder.uidValidity);
-    cp = { uidvalidity: folder.uidValidity, lastUid: 0 };
+  if (!cp) cp = await firstRead(ctx, folder);
+  else if (cp.uidvalidity !== folder.uidValidity) {
+    const startAt = checkpoints.startAt(folder.key);
+    const lastUid = startAt ? (await firstUidSince(folder.client, new Date(Date.parse(startAt) - RESCAN_MARGIN_MS), folder.uidNext)) - 1 : 0;
+    log.warn({ was: cp.uidvalidity, now: folder.uidValidity, fromUid: lastUid + 1, startAt }, 'UIDVALIDITY changed: rescanning the folder');
+    checkpoints.reset(folder.key, folder.uidValidity, lastUid);
+    cp = { uidvalidity: folder.uidValidity, lastUid };
   }
 
   // Fetched under an older UIDVALIDITY and never decided: decide them from the stored bytes
@@ -114,6 +121,8 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
 
   const listing = await listAfter(folder.client, cp.lastUid);
   if (!(await replayGone(ctx, journal, folder, listing, stats))) return stats;
+  const progress = passProgress(listing.length, Date.now(), ctx.progressEveryMs ?? PROGRESS_EVERY_MS);
+  let decided = 0;
   const maxBytes = ctx.config.limits.max_message_bytes;
   // Bytes of a listed message held in memory: none for one streamed to disk.
   const held = (l: Listed) => (l.size > maxBytes ? 0 : l.size);
@@ -245,6 +254,8 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
       });
       const committed = commitGroup(ctx, group);
       inHand = [];
+      const p = progress.tick((decided += committed.length), Date.now());
+      if (p) log.info(p, 'mailbox pass progress');
       committed.forEach(({ row, applied }, k) => {
         if (applied) {
           count(stats, applied.outcome);
@@ -261,6 +272,8 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
     if (partial?.done.length) mark(partial.done);
     await marking;
     if (takeError !== null) throw takeError;
+    // Read to the end (what was listed is decided): ticketd health's "last read".
+    if (!ctx.signal?.aborted && firstMissing === Infinity) checkpoints.markRead(folder.key);
   } finally {
     // Never leave a command running on the connection after the mailbox lock is released.
     await marking.catch(() => undefined);
@@ -276,6 +289,26 @@ export async function ingestFolder(ctx: PassContext, folder: OpenFolder): Promis
     }
   }
   return stats;
+}
+
+/**
+ * The database's first read of this folder: mailbox.start_from decides the first UID taken.
+ * The mail below it is left alone: not journaled, not marked on the server, no ticket and no
+ * acknowledgement (a person's unread flags there stay as they were).
+ */
+async function firstRead(ctx: PassContext, folder: OpenFolder): Promise<Checkpoint> {
+  const start = startFrom(ctx.config.mailbox.start_from, ctx.config.timezone, new Date());
+  const firstUid =
+    start.kind === 'all' ? 1 : start.kind === 'now' ? folder.uidNext : await firstUidSince(folder.client, start.at, folder.uidNext);
+  const lastUid = Math.max(0, firstUid - 1);
+  checkpointStore(ctx.db).start(folder.key, folder.uidValidity, lastUid, start.kind === 'all' ? null : start.at.toISOString());
+  const below = lastUid ? await folder.client.search({ uid: `1:${lastUid}` }, { uid: true }) : [];
+  const left = below ? below.length : 0;
+  ctx.log.info(
+    { mailbox: folder.key, startFrom: ctx.config.mailbox.start_from, firstUid, leftAlone: left },
+    left ? `first read of the folder: leaving ${left} older messages alone (mailbox.start_from)` : 'first read of the folder',
+  );
+  return { uidvalidity: folder.uidValidity, lastUid };
 }
 
 /**

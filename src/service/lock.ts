@@ -56,11 +56,49 @@ export function acquireLock(database: string): Lock {
   };
 }
 
+export interface LockState {
+  /** A ticketd holds the lock; null when that could not be told (the lock file unreadable). */
+  held: boolean | null;
+  /** From `<database>.pid`, only when held. */
+  pid: number | null;
+  /** Why it could not be told. */
+  error?: string;
+}
+
+/**
+ * Whether a ticketd holds the lock, without taking it (`ticketd health`): a read of the lock
+ * file is refused while the holder's exclusive transaction is open. The read holds a shared
+ * lock for microseconds; a starter meeting it waits (tryLock's timeout) instead of failing.
+ */
+export function lockState(database: string): LockState {
+  if (database === ':memory:') return { held: false, pid: null };
+  const file = `${database}.lock`;
+  let db: Database.Database;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true, timeout: 0 });
+  } catch (err) {
+    if ((err as { code?: string }).code === 'SQLITE_CANTOPEN') return { held: false, pid: null }; // never started here
+    return { held: null, pid: null, error: errorText(err) };
+  }
+  try {
+    db.prepare('SELECT COUNT(*) FROM sqlite_master').get();
+    return { held: false, pid: null };
+  } catch (err) {
+    if (isBusy(err)) return { held: true, pid: holder(`${database}.pid`) };
+    return { held: null, pid: null, error: errorText(err) };
+  } finally {
+    db.close();
+  }
+}
+
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
 /** The open connection holding the lock, or a thrown SQLITE_BUSY. */
 function tryLock(file: string): Database.Database {
   for (let attempt = 0; ; attempt++) {
-    // timeout 0: a second starter fails at once instead of waiting for the holder to end.
-    const db = new Database(file, { timeout: 0 });
+    // A short timeout: a second starter fails soon instead of waiting for the holder to end,
+    // but a health check's brief read of the file (lockState) does not make a start fail.
+    const db = new Database(file, { timeout: 250 });
     try {
       db.exec('BEGIN EXCLUSIVE');
       return db;

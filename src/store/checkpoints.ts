@@ -24,11 +24,29 @@ export function checkpointStore(db: Db) {
        updated_at = excluded.updated_at
      WHERE uidvalidity = excluded.uidvalidity`,
   );
+  const first = db.prepare<[string, number, number, string | null, string]>(
+    `INSERT INTO checkpoints (mailbox, uidvalidity, last_uid, start_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
+  );
+  const startAt = db.prepare<[string], { startAt: string | null }>(`SELECT start_at AS startAt FROM checkpoints WHERE mailbox = ?`);
+  const read = db.prepare<[string, string]>(`UPDATE checkpoints SET read_at = ? WHERE mailbox = ?`);
   return {
     get: (mailbox: string): Checkpoint | null => get.get(mailbox) ?? null,
-    /** Start over for a new UIDVALIDITY (rescan from UID 1). */
-    reset(mailbox: string, uidvalidity: number): void {
-      set.run(mailbox, uidvalidity, 0, nowIso());
+    /**
+     * The first read of a folder: start above `lastUid` (the mail below was left alone) and
+     * remember the instant mailbox.start_from named (null: all).
+     */
+    start(mailbox: string, uidvalidity: number, lastUid: number, at: string | null): void {
+      first.run(mailbox, uidvalidity, lastUid, at, nowIso());
+    },
+    /** The instant the first read started from; null for all of the folder (or no row). */
+    startAt: (mailbox: string): string | null => startAt.get(mailbox)?.startAt ?? null,
+    /** Start over for a new UIDVALIDITY: rescan from above `lastUid` (0: from UID 1). */
+    reset(mailbox: string, uidvalidity: number, lastUid = 0): void {
+      set.run(mailbox, uidvalidity, lastUid, nowIso());
+    },
+    /** A pass read the folder to its end (ticketd health reports it). */
+    markRead(mailbox: string, at: string = nowIso()): void {
+      read.run(at, mailbox);
     },
     advance(mailbox: string, uidvalidity: number, uid: number): void {
       advance.run(mailbox, uidvalidity, uid, nowIso());

@@ -50,6 +50,8 @@ export interface OutcomeRecord {
   trace?: unknown;
   subject?: string | null;
   fromAddr?: string | null;
+  /** The mail's own Date header (ISO). */
+  sentAt?: string | null;
 }
 
 const cols = `id, mailbox, uidvalidity, uid, message_id AS messageId, sha256, raw_path AS rawPath, size,
@@ -69,10 +71,10 @@ export function journalStore(db: Db) {
   );
   const byId = db.prepare<[number], JournalRow>(`SELECT ${cols} FROM journal WHERE id = ?`);
   const setOutcome = db.prepare<
-    [string, string | null, number | null, string | null, string | null, string | null, string, number]
+    [string, string | null, number | null, string | null, string | null, string | null, string | null, string, number]
   >(
     `UPDATE journal SET outcome = ?, reason = ?, ticket_id = ?, trace = ?,
-       subject = COALESCE(?, subject), from_addr = COALESCE(?, from_addr),
+       subject = COALESCE(?, subject), from_addr = COALESCE(?, from_addr), sent_at = COALESCE(?, sent_at),
        processed_at = ?
      WHERE id = ?`,
   );
@@ -137,6 +139,7 @@ export function journalStore(db: Db) {
         o.trace === undefined ? null : JSON.stringify(o.trace),
         o.subject ?? null,
         o.fromAddr ?? null,
+        o.sentAt ?? null,
         nowIso(),
         id,
       );

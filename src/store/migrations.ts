@@ -304,4 +304,15 @@ export const migrations: readonly string[] = [
   -- (rate_limits.staff_per_ticket): what stops a loop with a staff auto-responder.
   CREATE INDEX outbox_staff_auto ON outbox(recipient_key, ticket_id, created_at) WHERE kind IN ('confirmation', 'forward');
   `,
+  // mailbox start and reads, the mail's own date (issue 11)
+  `
+  -- start_at: the instant mailbox.start_from named when the database first read this folder
+  -- (NULL: all of it). Mail older than that was left alone on the server, never journaled; a
+  -- new UIDVALIDITY rescans from that instant, not from the first message. read_at: the end of
+  -- the last pass that read the folder successfully (ticketd health). journal.sent_at: the
+  -- mail's own Date header (ISO), as the sender's clock wrote it.
+  ALTER TABLE checkpoints ADD COLUMN start_at TEXT;
+  ALTER TABLE checkpoints ADD COLUMN read_at TEXT;
+  ALTER TABLE journal ADD COLUMN sent_at TEXT;
+  `,
 ];

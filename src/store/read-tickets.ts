@@ -48,6 +48,8 @@ export interface MessageRow {
   journalId: number | null;
   outboxId: number | null;
   createdAt: string;
+  /** An incoming mail's own Date header (ISO), when it had a readable one. */
+  sentAt: string | null;
 }
 
 export interface AttachmentRow {
@@ -128,7 +130,7 @@ export function ticketMessages(db: Db, ticketId: number): MessageRow[] {
       `SELECT id, direction, author_kind AS authorKind, author_email AS authorEmail,
          message_id AS messageId, subject, body_text AS bodyText, visible_text AS visibleText,
          body_html IS NOT NULL AS hasHtml, journal_id AS journalId, outbox_id AS outboxId,
-         created_at AS createdAt
+         created_at AS createdAt, (SELECT sent_at FROM journal WHERE journal.id = messages.journal_id) AS sentAt
        FROM messages WHERE ticket_id = ? ORDER BY id`,
     )
     .all(ticketId)

@@ -30,7 +30,7 @@ export function baseConfig(dir: string): Record<string, unknown> {
     database: path.join(dir, 'ticketd.sqlite'),
     data_dir: path.join(dir, 'data'),
     support_address: 'support@agency.example',
-    mailbox: { host: '127.0.0.1', port: 1143, user: 'support', password: 'ticketd', allow_plaintext: true },
+    mailbox: { host: '127.0.0.1', port: 1143, user: 'support', password: 'ticketd', allow_plaintext: true, start_from: 'all' },
     staff: [
       { id: 'olivia', name: 'Olivia', email: 'olivia@agency.example', role: 'agent' },
       { id: 'seth', name: 'Seth', email: 'seth@agency.example', role: 'agent' },

@@ -42,7 +42,7 @@ describe('sample mail through Dovecot', () => {
         data_dir: path.join(work, 'data'),
         parse_workers: 0,
         smtp: { host: '127.0.0.1', port: smtp.port, from: 'Bright Pixel Media Support <support@example.com>', pool_size: 1, retry_seconds: [0], allow_plaintext: true },
-        mailbox: { host: '127.0.0.1', port: dovecot.imapPort, user, password: dovecot.password, poll_seconds: 1, allow_plaintext: true },
+        mailbox: { host: '127.0.0.1', port: dovecot.imapPort, user, password: dovecot.password, poll_seconds: 1, allow_plaintext: true, start_from: 'all' },
       },
       work,
       {},

@@ -64,6 +64,7 @@ describe('ingest pass, a listed message without a body', () => {
       key: 'support@fake/INBOX',
       folder: 'INBOX',
       uidValidity: 7,
+      uidNext: 5,
       idle: false,
     });
     const ticketsBy = () => (db.prepare('SELECT subject FROM tickets ORDER BY id').all() as { subject: string }[]).map((t) => t.subject);

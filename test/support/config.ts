@@ -30,6 +30,8 @@ export function configData(dir: string, user = 'support', dovecot?: MailboxTarge
       poll_seconds: 1,
       // Dovecot on loopback has no TLS.
       allow_plaintext: true,
+      // Tests deliver mail before the daemon starts and expect it ticketed.
+      start_from: 'all',
       ...mailboxExtra,
     },
     staff: [

@@ -18,12 +18,20 @@ export async function withImap<T>(d: ImapTarget, user: string, fn: (c: ImapFlow)
   }
 }
 
-/** APPEND each message (in order, so UIDs follow the array); creates the folder if needed. */
-export async function appendMail(d: ImapTarget, user: string, raws: (string | Buffer)[], opts: { folder?: string; flags?: string[] } = {}): Promise<void> {
+/**
+ * APPEND each message (in order, so UIDs follow the array); creates the folder if needed.
+ * `date` sets the server's arrival time (INTERNALDATE), as mail delivered back then has.
+ */
+export async function appendMail(
+  d: ImapTarget,
+  user: string,
+  raws: (string | Buffer)[],
+  opts: { folder?: string; flags?: string[]; date?: Date } = {},
+): Promise<void> {
   const folder = opts.folder ?? 'INBOX';
   await withImap(d, user, async (c) => {
     if (folder !== 'INBOX' && !(await c.list()).some((f) => f.path === folder)) await c.mailboxCreate(folder);
-    for (const raw of raws) await c.append(folder, typeof raw === 'string' ? Buffer.from(raw.replace(/\r?\n/g, '\r\n')) : raw, opts.flags ?? []);
+    for (const raw of raws) await c.append(folder, typeof raw === 'string' ? Buffer.from(raw.replace(/\r?\n/g, '\r\n')) : raw, opts.flags ?? [], opts.date);
   });
 }
 

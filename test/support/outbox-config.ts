@@ -17,7 +17,7 @@ export function outboxConfig(over: Record<string, unknown> = {}, dir = '/tmp'): 
       public_name: 'Agency client services',
       templates_dir: shippedTemplates,
       // The test servers on loopback have no TLS.
-      mailbox: { host: '127.0.0.1', port: 1143, user: 'support', password: 'x', allow_plaintext: true },
+      mailbox: { host: '127.0.0.1', port: 1143, user: 'support', password: 'x', allow_plaintext: true, start_from: 'all' },
       smtp: { host: '127.0.0.1', port: 2525, from: 'Agency support <support@agency.example>', retry_seconds: [0], allow_plaintext: true },
       staff: [
         { id: 'seth', name: 'Seth', email: 'seth@agency.example', role: 'agent' },

@@ -12,7 +12,7 @@ export function testConfig(overrides: Record<string, unknown> = {}): Config {
       database: 'db.sqlite',
       data_dir: 'data',
       support_address: 'support@brightpixel.example',
-      mailbox: { host: '127.0.0.1', port: 143, user: 'support', password: 'x', allow_plaintext: true },
+      mailbox: { host: '127.0.0.1', port: 143, user: 'support', password: 'x', allow_plaintext: true, start_from: 'all' },
       staff: [
         { id: 'olivia', name: 'Olivia Grant', email: 'olivia@brightpixel.example', role: 'agent' },
         { id: 'joe', name: 'IT Joe', email: 'joe@brightpixel.example', role: 'agent' },
