@@ -6,7 +6,8 @@ import { openTicketsOf, ticketDetails } from '../store/client-tickets.js';
 import { firstMessageText, linkMessageToOutbox } from '../store/tickets.js';
 import { autoRepliesSince, autoRepliesTo, insertOutbox, recordOutboxEvent } from '../store/outbox.js';
 import { capReferences, cleanName, cleanSubject } from '../mail/clean-text.js';
-import { ageWords, linkFreeSummary, statusWord } from '../templates/format.js';
+import { ago } from '../dates.js';
+import { linkFreeSummary, statusWord } from '../templates/format.js';
 import { brandOf, type Templates } from '../templates/load.js';
 import type { MailData, MailKind } from '../templates/mail-data.js';
 import { isOwnAddress, mailboxProblem, recipientKey } from './recipient.js';
@@ -297,7 +298,7 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
           key: t.key,
           subject: cleanSubject(t.subject),
           status: statusWord(t.status),
-          age: ageWords(t.createdAt, at),
+          opened: ago(t.createdAt, at),
         }));
         enqueue(db, 'status', sender.email, { brand, clientName: greetingName(sender.name), count: tickets.length, tickets }, replyTo(m), {
           ticketId: null,
