@@ -8,6 +8,7 @@ import { autoRepliesSince, autoRepliesTo, insertOutbox, recordOutboxEvent } from
 import { capReferences, cleanName, cleanSubject } from '../mail/clean-text.js';
 import { ago } from '../dates.js';
 import { linkFreeSummary, statusWord } from '../templates/format.js';
+import { greetingName } from '../templates/greeting-name.js';
 import { brandOf, type Templates } from '../templates/load.js';
 import type { MailData, MailKind } from '../templates/mail-data.js';
 import { isOwnAddress, mailboxProblem, recipientKey } from './recipient.js';
@@ -49,9 +50,9 @@ interface Thread {
 const replyTo = (m: MessageSnapshot): Thread =>
   m.messageId ? { inReplyTo: m.messageId, refs: capReferences([...m.references.filter((r) => r !== m.messageId), m.messageId]) } : { inReplyTo: null, refs: [] };
 
-// Names and subjects are cleaned at parse; again here for rows stored before that. A name we
-// would not print (line breaks, links, too long) gives a neutral greeting.
-const greetingName = (name: string | null | undefined): string | null => cleanName(name ?? '') || null;
+// Names and subjects are cleaned at parse; again here for rows stored before that. Staff read
+// the name as it is (who wrote); a client is greeted by it only when it is a person's.
+const shownName = (name: string | null | undefined): string | null => cleanName(name ?? '') || null;
 
 /** Later mails on a ticket thread onto its conversation. */
 const onTicket = (t: TicketSnapshot): Thread =>
@@ -169,7 +170,7 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
       key: t.key,
       subject: cleanSubject(t.subject),
       assigneeName: assignee.name,
-      clientName: greetingName(t.clientName),
+      clientName: shownName(t.clientName),
       clientEmail: t.clientEmail ?? first?.authorEmail ?? '',
       organisation: details?.organisation ?? null,
       typeLabel: type?.label ?? t.typeId,
@@ -195,8 +196,8 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
             key: t.key,
             subject: cleanSubject(t.subject),
             clientName: greetingName(t.clientName),
-            typeLabel: type?.label ?? t.typeId,
-            turnaround: type?.turnaround ?? '2 business days',
+            typeLabel: type?.client_label ?? type?.label ?? t.typeId,
+            turnaround: t.typeId === config.triage_type ? null : (type?.turnaround ?? null),
           }, fromClient ? replyTo(m) : onTicket(t), refs);
         }
         assignmentNotice(db, t, m.journalId, null, m);
@@ -213,7 +214,7 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
           key: t.key,
           subject: cleanSubject(t.subject),
           assigneeName: assignee.name,
-          clientName: greetingName(m.authorName ?? t.clientName),
+          clientName: shownName(m.authorName ?? t.clientName),
           clientEmail: m.authorEmail ?? t.clientEmail ?? '',
           text: m.visibleText,
           reopened: change.reopened,

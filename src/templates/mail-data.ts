@@ -21,9 +21,12 @@ interface Base {
 export interface AckData extends Base {
   key: string;
   subject: string;
+  /** A person's name to greet by; null: "Hello," (src/templates/greeting-name.ts). */
   clientName: string | null;
+  /** The request type as clients read it: client_label, else label. */
   typeLabel: string;
-  turnaround: string;
+  /** null for the triage queue: nobody can tell how long an unsorted request takes. */
+  turnaround: string | null;
 }
 
 export interface AssignedData extends Base {
