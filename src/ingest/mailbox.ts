@@ -37,6 +37,14 @@ export type MailboxState = 'connecting' | 'reading' | 'waiting' | 'backoff' | 's
 
 export const folderKey = (m: MailboxSettings): string => `${m.user}@${m.host}/${m.folder}`;
 
+/**
+ * imapflow's own lines, under the caller's component and marked `lib`: pino writes a key a
+ * child sets again twice on one line, and a log shipper keeps either. imapflow logs every
+ * command at debug and each connection at info: keep it to warnings.
+ */
+export const imapflowLogger = (log: Logger): Logger =>
+  log.child({ lib: 'imapflow' }, { level: log.isLevelEnabled('warn') ? 'warn' : log.level });
+
 async function connect(m: MailboxSettings, log: Logger): Promise<ImapFlow> {
   const client = new ImapFlow({
     host: m.host,
@@ -44,8 +52,7 @@ async function connect(m: MailboxSettings, log: Logger): Promise<ImapFlow> {
     secure: m.secure,
     ...imapStartTls(m),
     auth: { user: m.user, pass: m.password },
-    // imapflow logs every command at debug and each connection at info: keep it to warnings.
-    logger: log.child({ component: 'imapflow' }, { level: log.isLevelEnabled('warn') ? 'warn' : log.level }),
+    logger: imapflowLogger(log),
     // IDLE soon after each read: until IDLE starts the server tells us nothing (default 15 s).
     autoIdleDelay: 250,
     connectionTimeout: 30_000,
