@@ -13,11 +13,16 @@ export class TicketdError extends Error {
   }
 }
 
-/** Invalid configuration: every problem with its path; the CLI exits 2. */
+/**
+ * Invalid configuration: every problem with its path; the CLI exits 2. `whole`: the file as a
+ * whole is the problem (unreadable, empty, not YAML), said in one sentence, the message.
+ */
 export class ConfigError extends TicketdError {
-  constructor(readonly problems: string[], options?: { cause?: unknown }) {
-    super('CONFIG', `invalid configuration:\n  ${problems.join('\n  ')}`, options);
+  readonly whole: boolean;
+  constructor(readonly problems: string[], options?: { cause?: unknown; whole?: boolean }) {
+    super('CONFIG', options?.whole ? problems.join(' ') : `invalid configuration:\n  ${problems.join('\n  ')}`, options);
     this.name = 'ConfigError';
+    this.whole = options?.whole ?? false;
   }
 }
 

@@ -1,4 +1,5 @@
 import { resolveConfigPath } from '../config/load.js';
+import { cleanText } from '../mail/clean-text.js';
 import { checkConfig } from '../service/check-config.js';
 import { action, configOption, jsonOption, printJson, type Command } from './common.js';
 
@@ -13,6 +14,7 @@ export function registerCheckConfig(program: Command): void {
         const result = checkConfig(resolveConfigPath(opts.config));
         if (!result.ok) process.exitCode = 2;
         if (opts.json) return printJson(result);
+        if (!result.ok && result.whole) return void process.stderr.write(cleanText(`ticketd: ${result.problems.join(' ')}\n`));
         if (!result.ok) {
           process.stderr.write(`${result.file}: invalid configuration:\n  ${result.problems.join('\n  ')}\n`);
           return;

@@ -2,7 +2,7 @@ import { clientAccount, RECENT_CLOSED, type AccountTicket, type ClientAccount } 
 import { paintStatus, useColour } from './colour.js';
 import { action, configFrom, configOption, jsonOption, printCleaned, printJson, type Command } from './common.js';
 import { oneLine, statusCell, table } from './format.js';
-import { ageWords, localTime } from './time.js';
+import { ago, localTime } from '../dates.js';
 
 interface ClientOpts {
   config?: string;
@@ -33,7 +33,7 @@ function heading({ scope }: ClientAccount): string {
 }
 
 function tickets(list: AccountTicket[], tz: string, now: Date, colour: boolean): string {
-  const rows = list.map((t) => [t.key, statusCell(t.status, t.clientWrote), t.assignee ?? '(triage)', t.priority, ageWords(t.createdAt, now), t.clientEmail ?? '', oneLine(t.subject)]);
+  const rows = list.map((t) => [t.key, statusCell(t.status, t.clientWrote), t.assignee ?? '(triage)', t.priority, ago(t.createdAt, now), t.clientEmail ?? '', oneLine(t.subject)]);
   const lines = table(['KEY', 'STATUS', 'ASSIGNEE', 'PRIORITY', 'AGE', 'CLIENT', 'SUBJECT'], rows, (col, cell) =>
     colour && col === 1 ? paintStatus(cell) : cell,
   ).split('\n');

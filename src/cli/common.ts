@@ -18,7 +18,7 @@ export function configFrom(opts: { config?: string }, load: LoadOptions = { secr
     return loadConfig(resolveConfigPath(opts.config), process.env, load);
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
+      process.stderr.write(err.whole ? cleanText(`ticketd: ${err.message}\n`) : `${err.message}\n`);
       process.exit(2);
     }
     throw err;

@@ -1,6 +1,7 @@
 import { explainFile, type Explanation, type Plan } from '../service/explain.js';
 import { action, configFrom, configOption, jsonOption, print, printJson, type Command } from './common.js';
 import { table } from './format.js';
+import { cleanText } from '../mail/clean-text.js';
 
 export function registerExplain(program: Command): void {
   program
@@ -13,6 +14,8 @@ export function registerExplain(program: Command): void {
       action(async (file: string, opts: { config?: string; json?: boolean }) => {
         const config = configFrom(opts);
         const result = await explainFile(config, file);
+        // On stderr too, so it shows beside --json and above a long trace.
+        if (result.notAMail) process.stderr.write(cleanText(`ticketd: warning: ${file} does not look like a mail: ${result.notAMail}\n`));
         if (opts.json) return printJson(result);
         print(render(result));
       }),
@@ -35,6 +38,7 @@ function render(x: Explanation): string {
       ],
     ),
   );
+  if (x.notAMail) out.push(`warning: this does not look like a mail: ${x.notAMail}`);
   for (const w of x.mail.warnings) out.push(`warning: ${w}`);
   out.push('', 'Pipeline');
   out.push(table(['STAGE', 'RESULT', 'NOTE'], x.trace.map((t) => [t.stage, t.result, t.note ?? ''])));

@@ -20,15 +20,6 @@ export function table(header: string[], rows: string[][], paint?: (col: number, 
     .join('\n');
 }
 
-/** "45s", "12m", "5h", "3d" since an ISO time. */
-export function age(sinceIso: string, now: Date = new Date()): string {
-  const s = Math.max(0, Math.floor((now.getTime() - Date.parse(sinceIso)) / 1000));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m`;
-  if (s < 86400) return `${Math.floor(s / 3600)}h`;
-  return `${Math.floor(s / 86400)}d`;
-}
-
 // The team's colour words (DESIGN.md): new is green, To Be Checked is yellow; blue is not a
 // status but the flag "client wrote since staff last acted".
 const colours: Record<string, string> = { new: 'green', tbc: 'yellow' };

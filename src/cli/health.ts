@@ -3,7 +3,7 @@ import type { HealthFacts } from '../service/health-check.js';
 import { checkHealth } from '../service/health.js';
 import { action, configFrom, configOption, jsonOption, print, printJson, type Command } from './common.js';
 import { table } from './format.js';
-import { ageWords, localTime } from './time.js';
+import { ago, localTime } from '../dates.js';
 
 // Exit 0 ok, 1 warning, 2 critical (Nagios plugin convention): monitoring, systemd timers and
 // uptime checkers call it as is. Thresholds: src/service/health-check.ts and the README.
@@ -31,7 +31,7 @@ export function registerHealth(program: Command): void {
 }
 
 function detail(name: string, f: HealthFacts, config: Config): string {
-  const when = (iso: string) => `${localTime(iso, config.timezone)} (${ageWords(iso, f.now)} ago)`;
+  const when = (iso: string) => `${localTime(iso, config.timezone)} (${ago(iso, new Date(f.now))})`;
   switch (name) {
     case 'daemon':
       return f.daemon.held ? `running${f.daemon.pid ? ` (pid ${f.daemon.pid})` : ''}` : '';
@@ -43,7 +43,7 @@ function detail(name: string, f: HealthFacts, config: Config): string {
     }
     case 'outbox': {
       const o = f.outbox;
-      return `${o.pending} pending${o.oldestPending ? ` (oldest ${ageWords(o.oldestPending, f.now)})` : ''}, ${o.held} held, ${o.failed} failed`;
+      return `${o.pending} pending${o.oldestPending ? ` (oldest from ${ago(o.oldestPending, new Date(f.now))})` : ''}, ${o.held} held, ${o.failed} failed`;
     }
     case 'journal':
       return `${f.journal.failed} failed`;

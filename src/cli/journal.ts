@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Option } from 'commander';
+import { localTime } from '../dates.js';
 import { journalOutcomes, readJournal, type JournalOutcome } from '../service/read-journal.js';
 import { action, configFrom, configOption, jsonOption, print, printJson, type Command } from './common.js';
 import { oneLine, table } from './format.js';
@@ -32,7 +33,7 @@ export function registerJournal(program: Command): void {
         if (!rows.length) return void print('no journal entries\n');
         const lines = rows.map((r) => [
           String(r.id),
-          r.fetchedAt,
+          localTime(r.fetchedAt, config.timezone),
           r.outcome,
           r.ticketKey ?? '',
           oneLine(r.fromAddr, 30),

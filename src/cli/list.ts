@@ -6,7 +6,7 @@ import { paintStatus, useColour } from './colour.js';
 import { action, configFrom, configOption, jsonOption, print, printCleaned, printJson, type Command } from './common.js';
 import { oneLine, statusCell, table } from './format.js';
 import { actorFrom, asOption } from './identity.js';
-import { ageWords, localTime } from './time.js';
+import { ago, localTime } from '../dates.js';
 
 interface ListOpts {
   config?: string;
@@ -59,7 +59,7 @@ export function ticketTable(config: Config, tickets: TicketRow[], now = new Date
     t.clientEmail ?? '',
     t.priority,
     localTime(t.createdAt, config.timezone),
-    ageWords(t.createdAt, now),
+    ago(t.createdAt, now),
     oneLine(t.subject),
   ]);
   const colour = useColour();

@@ -22,6 +22,7 @@ import { registerRun } from './run.js';
 import { registerSchedule } from './schedule.js';
 import { registerShow } from './show.js';
 import { registerToday } from './today.js';
+import { packageVersion } from '../version.js';
 
 // Each command lives in its own file and registers itself; the file parses flags and calls
 // one service function. Exit codes: 0 ok, 1 failure, 2 bad usage or bad config.
@@ -29,6 +30,7 @@ import { registerToday } from './today.js';
 const program = new Command()
   .name('ticketd')
   .description('Email-first ticket daemon')
+  .version(packageVersion(), '-V, --version', 'print the version of ticketd')
   .showHelpAfterError()
   .exitOverride((err) => {
     process.exit(err.exitCode === 0 ? 0 : 2);

@@ -4,8 +4,9 @@ import { TicketdError } from '../errors.js';
 import { cleanLine } from '../mail/clean-text.js';
 import { listUndelivered, retryMail, retryMails, showMail } from '../service/outbox.js';
 import { action, configFrom, configOption, jsonOption, print, printJson, type Command } from './common.js';
-import { age, oneLine, table } from './format.js';
-import { localTime } from './time.js';
+import { ago } from '../dates.js';
+import { oneLine, table } from './format.js';
+import { localTime } from '../dates.js';
 
 const mailId = (v: string): number => {
   if (!/^\d+$/.test(v)) throw new InvalidArgumentError('an outbox id (a number from `ticketd outbox`)');
@@ -36,7 +37,7 @@ export function registerOutbox(program: Command): void {
           m.ticketKey ?? '',
           m.to,
           String(m.attempts),
-          age(m.createdAt),
+          ago(m.createdAt),
           oneLine(m.status === 'pending' ? m.subject : `${m.lastError ?? ''}`, 70),
         ]);
         print(`${table(['ID', 'STATUS', 'KIND', 'TICKET', 'TO', 'TRIES', 'AGE', 'SUBJECT / REASON'], rows)}\n`);

@@ -4,7 +4,8 @@ import { reworkReport, type ReworkRow } from '../service/rework-report.js';
 import { action, configFrom, configOption, jsonOption, print, printJson, type Command } from './common.js';
 import { toCsv } from './csv.js';
 import { oneLine, table } from './format.js';
-import { localTime, sinceInstant } from './time.js';
+import { localTime } from '../dates.js';
+import { sinceInstant } from './time.js';
 
 interface ReworkOpts {
   config?: string;

@@ -1,7 +1,7 @@
 import { TicketdError } from '../errors.js';
 import { runScheduledJob, scheduleStatus } from '../service/schedule.js';
 import { action, configFrom, configOption, jsonOption, print, printJson, type Command } from './common.js';
-import { localTime } from './time.js';
+import { localTime } from '../dates.js';
 
 interface ScheduleOpts {
   config?: string;

@@ -1,3 +1,4 @@
+import { localTime } from '../dates.js';
 import { showTicket, type TicketDetail } from '../service/show-ticket.js';
 import { action, configFrom, configOption, jsonOption, print, printJson, type Command } from './common.js';
 import { indent, statusCell, table } from './format.js';
@@ -21,13 +22,14 @@ export function registerShow(program: Command): void {
         const config = configFrom(opts);
         const detail = showTicket(config, key);
         if (opts.json) return printJson(detail);
-        print(render(detail, Boolean(opts.full)));
+        print(render(detail, Boolean(opts.full), config.timezone));
       }),
     );
 }
 
-function render({ ticket: t, messages, attachments, events }: TicketDetail, full: boolean): string {
+function render({ ticket: t, messages, attachments, events }: TicketDetail, full: boolean, timeZone: string): string {
   const out: string[] = [];
+  const when = (iso: string) => localTime(iso, timeZone);
   out.push(`${t.key}  ${t.subject}`);
   out.push(
     table(
@@ -37,9 +39,9 @@ function render({ ticket: t, messages, attachments, events }: TicketDetail, full
         ['assignee', t.assignee ?? '(triage queue)'],
         ['checker', t.checker],
         ['client', [t.clientEmail ?? '-', t.organisation ? `(${t.organisation})` : ''].join(' ').trim()],
-        ['opened', `${t.createdAt} by ${t.openerKind} ${t.openerName ? `${t.openerName} ` : ''}<${t.openerEmail}>`],
-        ['updated', t.updatedAt],
-        ...(t.closedAt ? [['closed', t.closedAt]] : []),
+        ['opened', `${when(t.createdAt)} by ${t.openerKind} ${t.openerName ? `${t.openerName} ` : ''}<${t.openerEmail}>`],
+        ['updated', when(t.updatedAt)],
+        ...(t.closedAt ? [['closed', when(t.closedAt)]] : []),
       ],
     ),
   );
@@ -47,7 +49,7 @@ function render({ ticket: t, messages, attachments, events }: TicketDetail, full
   for (const m of messages) {
     const arrow = m.direction === 'in' ? 'in ' : 'out';
     const author = m.thirdParty ? 'third party (changed nothing)' : m.authorKind;
-    out.push(`#${m.id} ${arrow} ${m.createdAt} ${author} ${m.authorEmail ?? ''}`.trimEnd());
+    out.push(`#${m.id} ${arrow} ${when(m.createdAt)} ${author} ${m.authorEmail ?? ''}`.trimEnd());
     if (m.subject) out.push(`    Subject: ${m.subject}`);
     if (m.sentAt) out.push(`    Date: ${m.sentAt} (the sender's)`);
     const text = (full ? m.bodyText : m.visibleText).trim();
@@ -63,7 +65,7 @@ function render({ ticket: t, messages, attachments, events }: TicketDetail, full
     out.push(
       table(
         ['AT', 'KIND', 'ACTOR', 'VIA', 'DATA'],
-        events.map((e) => [e.at, e.kind, e.actor, e.via, eventData(e.data)]),
+        events.map((e) => [when(e.at), e.kind, e.actor, e.via, eventData(e.data)]),
       ),
     );
   }

@@ -4,7 +4,7 @@ import { paintStatus, useColour } from './colour.js';
 import { action, configFrom, configOption, jsonOption, printCleaned, printJson, type Command } from './common.js';
 import { oneLine, statusCell, table } from './format.js';
 import { actorFrom, asOption } from './identity.js';
-import { ageWords, localTime } from './time.js';
+import { ago, localTime } from '../dates.js';
 
 interface TodayOpts {
   config?: string;
@@ -37,7 +37,7 @@ function section(title: string, tickets: TicketRow[], empty: string, now: Date, 
     t.key,
     statusCell(t.status, t.clientWrote),
     t.priority,
-    ageWords(t.createdAt, now),
+    ago(t.createdAt, now),
     ...(withAssignee ? [t.assignee ?? '(triage)'] : []),
     t.clientEmail ?? '',
     oneLine(t.subject),

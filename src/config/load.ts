@@ -73,9 +73,30 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env, o
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError([`${file}: cannot read: ${errorMessage(err)}`], { cause: err });
+    throw new ConfigError([`${file}: cannot read: ${errorMessage(err)}`], { cause: err, whole: true });
   }
+  return parseConfig(settingsOf(file, text), path.dirname(file), env, opts);
+}
+
+const START = 'start from config/ticketd.example.yaml (README "Configuration")';
+
+/**
+ * The file's YAML mapping of settings. A file that is empty, not YAML or YAML of something
+ * else (a list, a word, a binary file read as text) is one sentence: listing schema paths
+ * for it ("(root): expected object") would only hide what is wrong.
+ */
+function settingsOf(file: string, text: string): Record<string, unknown> {
+  // NUL or bytes that are not UTF-8 (read as U+FFFD): YAML would take them for a plain string.
+  if (/[\u0000\uFFFD]/.test(text)) throw new ConfigError([`${file} is not a text file (binary data): ${START}`], { whole: true });
   const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length) throw new ConfigError(doc.errors.map((e) => `${file}: ${e.message}`));
-  return parseConfig(doc.toJS(), path.dirname(file), env, opts);
+  const [first] = doc.errors;
+  // prettyErrors: "MESSAGE at line L, column C:" then the lines around it; the first line says it.
+  if (first) throw new ConfigError([`${file} is not valid YAML: ${first.message.split('\n')[0]!.replace(/:$/, '')}`], { whole: true });
+  const data: unknown = doc.toJS();
+  if (data === null || data === undefined) throw new ConfigError([`${file} is empty: ${START}`], { whole: true });
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    const what = Array.isArray(data) ? 'a list' : typeof data === 'string' ? 'a line of text' : `a ${typeof data}`;
+    throw new ConfigError([`${file} holds ${what}, not settings (key: value lines such as "database: ticketd.sqlite"): ${START}`], { whole: true });
+  }
+  return data as Record<string, unknown>;
 }

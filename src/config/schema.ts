@@ -77,6 +77,8 @@ const requestType = z
     id,
     prefix: z.string().regex(/^[A-Z][A-Z0-9]{1,9}$/, 'prefix: 2-10 capital letters or digits'),
     label: z.string().min(1),
+    // The type as clients read it in their acknowledgement; unset: label.
+    client_label: z.string().min(1).optional(),
     // Null for the triage queue: leads pick it up and assign.
     assignee: id.nullable().default(null),
     turnaround: z.string().default('2 business days'),

@@ -13,6 +13,13 @@ export interface BackoffOptions {
 
 export const defaultBackoff: BackoffOptions = { baseMs: 1_000, maxMs: 60_000, jitter: 0.5 };
 
+/**
+ * After a refused login (src/login-failure.ts): a minute, doubling to 15. Only the operator
+ * fixes a password, and a server counting failed logins (fail2ban, Dovecot's auth penalty)
+ * would lock the account or ban our address long after the fix if we kept knocking.
+ */
+export const loginBackoff: BackoffOptions = { baseMs: 60_000, maxMs: 15 * 60_000, jitter: 0.2 };
+
 export function nextDelayMs(attempt: number, opts: BackoffOptions = defaultBackoff, random: () => number = Math.random): number {
   // Exponent capped so 2 ** n stays finite however long the outage lasts.
   const n = Math.min(Math.max(0, Math.floor(attempt)), 30);

@@ -3,7 +3,8 @@ import { ImapFlow } from 'imapflow';
 import type { Config } from '../config/schema.js';
 import { TicketdError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
-import { defaultBackoff, nextDelayMs, type BackoffOptions } from './backoff.js';
+import { defaultBackoff, loginBackoff, nextDelayMs, type BackoffOptions } from './backoff.js';
+import { imapLoginFailure, LoginFailedError } from '../login-failure.js';
 import { imapStartTls, imapTlsRefusal, PlaintextRefusedError } from '../tls-policy.js';
 
 // The IMAP connection as a small state machine:
@@ -38,6 +39,14 @@ export type MailboxState = 'connecting' | 'reading' | 'waiting' | 'backoff' | 's
 
 export const folderKey = (m: MailboxSettings): string => `${m.user}@${m.host}/${m.folder}`;
 
+/**
+ * imapflow's own lines, under the caller's component and marked `lib`: pino writes a key a
+ * child sets again twice on one line, and a log shipper keeps either. imapflow logs every
+ * command at debug and each connection at info: keep it to warnings.
+ */
+export const imapflowLogger = (log: Logger): Logger =>
+  log.child({ lib: 'imapflow' }, { level: log.isLevelEnabled('warn') ? 'warn' : log.level });
+
 async function connect(m: MailboxSettings, log: Logger): Promise<ImapFlow> {
   const client = new ImapFlow({
     host: m.host,
@@ -45,8 +54,7 @@ async function connect(m: MailboxSettings, log: Logger): Promise<ImapFlow> {
     secure: m.secure,
     ...imapStartTls(m),
     auth: { user: m.user, pass: m.password },
-    // imapflow logs every command at debug and each connection at info: keep it to warnings.
-    logger: log.child({ component: 'imapflow' }, { level: log.isLevelEnabled('warn') ? 'warn' : log.level }),
+    logger: imapflowLogger(log),
     // IDLE soon after each read: until IDLE starts the server tells us nothing (default 15 s).
     autoIdleDelay: 250,
     connectionTimeout: 30_000,
@@ -57,7 +65,7 @@ async function connect(m: MailboxSettings, log: Logger): Promise<ImapFlow> {
   try {
     await client.connect();
   } catch (err) {
-    throw imapTlsRefusal(m, err) ?? err;
+    throw imapTlsRefusal(m, err) ?? imapLoginFailure(m, err) ?? err;
   }
   if (m.processed_folder) await ensureFolder(client, m.processed_folder);
   return client;
@@ -173,7 +181,7 @@ export async function readMailboxOnce(m: MailboxSettings, log: Logger, read: Rea
   try {
     client = await connect(m, log);
   } catch (err) {
-    if (err instanceof PlaintextRefusedError) throw err; // says it all
+    if (err instanceof PlaintextRefusedError || err instanceof LoginFailedError) throw err; // says it all
     throw new TicketdError('MAILBOX', `cannot connect to ${m.host}:${m.port} as ${m.user}: ${errorMessage(err)}`, { cause: err });
   }
   try {
@@ -189,6 +197,8 @@ export interface WatchOptions {
   read: ReadFolder;
   signal: AbortSignal;
   backoff?: BackoffOptions;
+  /** After a refused login (default loginBackoff: minutes, not seconds). */
+  loginBackoff?: BackoffOptions;
   /** Observe state changes (tests, status display). */
   onState?: (state: MailboxState) => void;
 }
@@ -226,10 +236,11 @@ export async function watchMailbox(opts: WatchOptions): Promise<void> {
       }
     } catch (err) {
       if (signal.aborted) break;
-      const delay = nextDelayMs(attempt++, opts.backoff ?? defaultBackoff);
+      const login = err instanceof LoginFailedError;
+      const delay = nextDelayMs(attempt++, login ? (opts.loginBackoff ?? loginBackoff) : (opts.backoff ?? defaultBackoff));
       // A live connection means the failure was ours (store, disk), not the server's: louder.
-      // So is a refused plaintext login: only the operator can fix it, so say why.
-      if (err instanceof PlaintextRefusedError) log.error({ err, attempt, retryInMs: delay }, err.message);
+      // So are a refused plaintext login and a refused password: only the operator can fix them, so say why.
+      if (err instanceof PlaintextRefusedError || login) log.error({ err, attempt, retryInMs: delay }, (err as Error).message);
       else if (client?.usable) log.error({ err, attempt, retryInMs: delay }, 'mailbox pass failed, retrying');
       else log.warn({ err, attempt, retryInMs: delay }, 'mailbox unavailable, reconnecting');
       setState('backoff');

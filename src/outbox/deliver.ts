@@ -11,6 +11,7 @@ import {
   claimOutbox,
   dueOutbox,
   markFailed,
+  markPostponed,
   markRetry,
   markSent,
   nextDueAt,
@@ -22,6 +23,8 @@ import {
 import { claimant, isStaleClaim } from './claims.js';
 import { failureText, isPermanent } from './is-permanent.js';
 import { PlaintextRefusedError, smtpStartTls, smtpTlsRefusal } from '../tls-policy.js';
+import { LoginFailedError, smtpLoginFailure } from '../login-failure.js';
+import { loginBackoff, nextDelayMs } from '../ingest/backoff.js';
 import { mailboxProblem } from './recipient.js';
 import { FROM_NAME_HEADER } from './enqueue.js';
 
@@ -123,6 +126,20 @@ export const retryDelaySeconds = (smtp: SmtpConfig, attemptsSoFar: number): numb
 
 type Outcome = 'sent' | 'unmarked' | 'retry' | 'failed';
 
+/**
+ * After a refused SMTP login, per server and user: no pass logs in again before `until`
+ * (loginBackoff, longer after each refusal), however much mail waits. Cleared by a mail sent.
+ */
+const loginHolds = new Map<string, { until: number; failures: number }>();
+// The password is part of the key (in memory only): a corrected config starts without a hold.
+const holdKey = (smtp: SmtpConfig): string => JSON.stringify([smtp.host, smtp.port, smtp.user ?? '', smtp.password ?? '']);
+
+/** Whether passes wait out a refused login to this server (no mail is tried meanwhile). */
+export function loginHeld(smtp: SmtpConfig): boolean {
+  const hold = loginHolds.get(holdKey(smtp));
+  return !!hold && hold.until > Date.now();
+}
+
 /** Set by deliverOne when TLS was required and refused: the pass takes no more mail. */
 interface PassState {
   refused: boolean;
@@ -145,8 +162,9 @@ async function deliverOne(config: Config, db: Db, transport: Transport, row: Out
   try {
     await transport.sendMail(messageOf(config, row, outboxFiles(db, row.id)));
   } catch (err) {
-    error = smtpTlsRefusal(smtp, err) ?? err ?? new Error('unknown SMTP failure');
+    error = smtpTlsRefusal(smtp, err) ?? smtpLoginFailure(smtp, err) ?? err ?? new Error('unknown SMTP failure');
   }
+  if (error === undefined) loginHolds.delete(holdKey(smtp));
   if (error === undefined) {
     try {
       markSent(db, row.id, nowIso()); // the duplicate window: nothing else between accept and this
@@ -156,6 +174,23 @@ async function deliverOne(config: Config, db: Db, transport: Transport, row: Out
       return 'unmarked';
     }
     return 'sent';
+  }
+  if (error instanceof LoginFailedError) {
+    // The mail is fine and our password is not: the attempt does not count toward
+    // max_attempts, and no pass logs in again before the hold ends (the row stays due).
+    const key = holdKey(smtp);
+    let hold = loginHolds.get(key);
+    // Mails in flight on other connections of the same pass fail alike: one refusal, one hold.
+    if (!hold || hold.until <= Date.now()) {
+      const failures = (hold?.failures ?? 0) + 1;
+      const delay = nextDelayMs(failures - 1, loginBackoff);
+      hold = { until: Math.max(Date.now() + delay, pass.notBefore), failures };
+      loginHolds.set(key, hold);
+      log.error({ err: error, outboxId: row.id, failures, retryInMs: delay }, error.message);
+    }
+    pass.refused = true;
+    markPostponed(db, row.id, error.message);
+    return 'retry';
   }
   let reason: string;
   if (error instanceof PlaintextRefusedError) {
@@ -208,6 +243,7 @@ export async function drainOutbox(config: Config, db: Db, log: Logger, opts: Dra
     return result;
   }
   retryMarks(db);
+  if (loginHeld(config.smtp)) return result; // said at error level when the login was refused
   const released = releaseStaleClaims(db, (at, by) => isStaleClaim(at, by));
   if (released.length)
     olog.warn({ outboxIds: released }, 'mail claimed by a deliverer that is gone is queued again (sent twice if its server had accepted it)');
@@ -295,7 +331,7 @@ export function startOutboxLoop(config: Config, db: Db, log: Logger, { idleMs = 
         olog.error({ err }, 'outbox pass failed');
       }
       if (stopping) break;
-      const next = nextDueAt(db);
+      const next = loginHeld(config.smtp!) ? null : nextDueAt(db);
       const wait = next ? Math.min(Math.max(Date.parse(next) - Date.now(), 50), idleMs) : idleMs;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, wait);

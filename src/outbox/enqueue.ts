@@ -6,7 +6,9 @@ import { openTicketsOf, ticketDetails } from '../store/client-tickets.js';
 import { firstMessageText, linkMessageToOutbox } from '../store/tickets.js';
 import { addOutboxFiles, autoRepliesSince, autoRepliesTo, insertOutbox, messageFiles, recordOutboxEvent, staffMailsAbout } from '../store/outbox.js';
 import { capReferences, cleanLine, cleanName, cleanSubject } from '../mail/clean-text.js';
-import { ageWords, linkFreeSummary, statusWord } from '../templates/format.js';
+import { ago } from '../dates.js';
+import { linkFreeSummary, statusWord } from '../templates/format.js';
+import { greetingName } from '../templates/greeting-name.js';
 import { brandOf, type Templates } from '../templates/load.js';
 import type { MailData, MailKind } from '../templates/mail-data.js';
 import { isOwnAddress, mailboxProblem, recipientKey } from './recipient.js';
@@ -54,9 +56,9 @@ interface Thread {
 const replyTo = (m: MessageSnapshot): Thread =>
   m.messageId ? { inReplyTo: m.messageId, refs: capReferences([...m.references.filter((r) => r !== m.messageId), m.messageId]) } : { inReplyTo: null, refs: [] };
 
-// Names and subjects are cleaned at parse; again here for rows stored before that. A name we
-// would not print (line breaks, links, too long) gives a neutral greeting.
-const greetingName = (name: string | null | undefined): string | null => cleanName(name ?? '') || null;
+// Names and subjects are cleaned at parse; again here for rows stored before that. Staff read
+// the name as it is (who wrote); a client is greeted by it only when it is a person's.
+const shownName = (name: string | null | undefined): string | null => cleanName(name ?? '') || null;
 
 /** Later mails on a ticket thread onto its conversation. */
 const onTicket = (t: TicketSnapshot): Thread =>
@@ -202,7 +204,7 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
       key: t.key,
       subject: cleanSubject(t.subject),
       assigneeName: assignee.name,
-      clientName: greetingName(t.clientName),
+      clientName: shownName(t.clientName),
       clientEmail: t.clientEmail ?? first?.authorEmail ?? '',
       organisation: details?.organisation ?? null,
       typeLabel: type?.label ?? t.typeId,
@@ -228,8 +230,8 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
             key: t.key,
             subject: cleanSubject(t.subject),
             clientName: greetingName(t.clientName),
-            typeLabel: type?.label ?? t.typeId,
-            turnaround: type?.turnaround ?? '2 business days',
+            typeLabel: type?.client_label ?? type?.label ?? t.typeId,
+            turnaround: t.typeId === config.triage_type ? null : (type?.turnaround ?? null),
           }, fromClient ? replyTo(m) : onTicket(t), refs);
         }
         assignmentNotice(db, t, m.journalId, null, m);
@@ -247,7 +249,7 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
           key: t.key,
           subject: cleanSubject(t.subject),
           assigneeName: assignee.name,
-          clientName: greetingName(m.authorName ?? t.clientName),
+          clientName: shownName(m.authorName ?? t.clientName),
           clientEmail: m.authorEmail ?? t.clientEmail ?? '',
           text: m.visibleText,
           reopened: change.reopened,
@@ -348,7 +350,7 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
           key: t.key,
           subject: cleanSubject(t.subject),
           status: statusWord(t.status),
-          age: ageWords(t.createdAt, at),
+          opened: ago(t.createdAt, at),
         }));
         enqueue(db, 'status', sender.email, { brand, clientName: greetingName(sender.name), count: tickets.length, tickets }, replyTo(m), {
           ticketId: null,

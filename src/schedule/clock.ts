@@ -1,4 +1,5 @@
 import { WEEKDAYS } from '../config/schema.js';
+import { zoneParts } from '../dates.js';
 
 // Wall-clock math in the configured IANA zone, through Intl only: no offsets are stored or
 // added by hand, so the DST change days need no special case. A day is named by its local
@@ -14,27 +15,8 @@ export interface LocalTime {
   weekday: Weekday;
 }
 
-const formats = new Map<string, Intl.DateTimeFormat>();
-const formatFor = (timeZone: string): Intl.DateTimeFormat => {
-  let f = formats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      weekday: 'short',
-    });
-    formats.set(timeZone, f);
-  }
-  return f;
-};
-
 export function localTime(at: Date, timeZone: string): LocalTime {
-  const parts = Object.fromEntries(formatFor(timeZone).formatToParts(at).map((p) => [p.type, p.value]));
+  const parts = zoneParts('clock', at, timeZone);
   return {
     date: `${parts.year}-${parts.month}-${parts.day}`,
     minutes: Number(parts.hour) * 60 + Number(parts.minute),

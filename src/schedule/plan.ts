@@ -2,7 +2,7 @@ import type { Config, Staff } from '../config/schema.js';
 import { cleanSubject } from '../mail/clean-text.js';
 import type { TbcTicket } from '../store/read-schedule.js';
 import type { TicketRow } from '../store/read-tickets.js';
-import { ageWords } from '../templates/format.js';
+import { ago } from '../dates.js';
 import type { MailData, ScheduledLine } from '../templates/mail-data.js';
 import { MANAGEMENT } from '../tickets/status.js';
 
@@ -51,21 +51,16 @@ export function lineOf(config: Readonly<Config>, t: TicketRow | TbcTicket, at: D
   return {
     key: t.key,
     subject: cleanSubject(t.subject),
-    age: ageWords(t.createdAt, at),
+    opened: ago(t.createdAt, at),
     status: t.status,
     blue: t.clientWrote,
     assignee: nameOf(config, t.assignee),
     worker: 'worker' in t ? nameOf(config, t.worker) : null,
-    waiting: tbc ? ageWords((t as TbcTicket).tbcSince, at) : null,
+    done: tbc ? ago((t as TbcTicket).tbcSince, at) : null,
   };
 }
 
 /** Who checks a tbc ticket: its checker, or every lead and manager for management's. */
 export const checks = (s: Staff, t: TbcTicket): boolean => t.checker === s.id || (t.checker === MANAGEMENT && isManagement(s));
 
-/** Put together from parts: ICU versions differ on the comma after the weekday. */
-export function dayWords(at: Date, timeZone: string): string {
-  const f = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
-  const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]));
-  return `${p.weekday} ${p.day} ${p.month} ${p.year}`;
-}
+export { dayWords } from '../dates.js';

@@ -17,7 +17,8 @@ export interface ConfigSummary {
   warnings: string[];
 }
 
-export type ConfigCheck = { ok: true; summary: ConfigSummary } | { ok: false; file: string; problems: string[] };
+/** whole: the file itself is the problem (unreadable, empty, not YAML): problems holds one sentence. */
+export type ConfigCheck = { ok: true; summary: ConfigSummary } | { ok: false; file: string; problems: string[]; whole?: boolean };
 
 /**
  * Checks beyond the schema, each returning problems as `path: message`. The outbox work
@@ -41,7 +42,7 @@ export function checkConfig(file: string): ConfigCheck {
   try {
     config = loadConfig(file);
   } catch (err) {
-    if (err instanceof ConfigError) return { ok: false, file, problems: err.problems };
+    if (err instanceof ConfigError) return { ok: false, file, problems: err.problems, ...(err.whole ? { whole: true } : {}) };
     throw err;
   }
   const problems = extraChecks.flatMap((check) => check(config));

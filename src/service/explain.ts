@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Config } from '../config/schema.js';
 import { TicketdError, errorMessage } from '../errors.js';
 import { parseMail } from '../ingest/parse.js';
+import { notAMail } from '../mail/looks-like-mail.js';
 import { runPipeline } from '../router/pipeline.js';
 import { parseCommands, type ParsedCommands } from '../router/commands/parse.js';
 import type { AttachmentInfo, Decision, LookupPort, Plan, TraceEntry } from '../router/types.js';
@@ -12,6 +13,8 @@ export type { Plan };
 
 export interface Explanation {
   file: string;
+  /** Why the file does not look like a mail (binary, no headers), or null: explained all the same. */
+  notAMail: string | null;
   /** Where threading and known-client lookups came from. */
   lookup: 'database' | 'none (no database yet)';
   mail: {
@@ -56,6 +59,7 @@ export async function explainFile(config: Config, file: string): Promise<Explana
     const result = runPipeline(mail, { config, lookup: db ? createLookup(db) : emptyLookup });
     return {
       file,
+      notAMail: notAMail(raw),
       lookup: db ? 'database' : 'none (no database yet)',
       mail: {
         messageId: mail.messageId,

@@ -124,6 +124,11 @@ function prepare(db: Db) {
       `UPDATE outbox SET status = 'pending', claimed_at = NULL, claimed_by = NULL, attempts = attempts + 1, last_error = ?,
          next_attempt_at = ? WHERE id = ?`,
     ),
+    // A try that says nothing about the mail (our login was refused): not counted as an attempt,
+    // and still due, so the first pass after the config is fixed sends it.
+    postpone: db.prepare<[string, number]>(
+      `UPDATE outbox SET status = 'pending', claimed_at = NULL, claimed_by = NULL, last_error = ? WHERE id = ?`,
+    ),
     failed: db.prepare<[string, number]>(
       `UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?`,
     ),
@@ -206,6 +211,7 @@ export function releaseStaleClaims(db: Db, isStale: (claimedAt: string | null, c
 /** The one statement between SMTP acceptance and "sent": the whole duplicate window. */
 export const markSent = (db: Db, id: number, at: string): void => void st(db).sent.run(at, id);
 export const markRetry = (db: Db, id: number, error: string, nextAt: string): void => void st(db).retry.run(error, nextAt, id);
+export const markPostponed = (db: Db, id: number, error: string): void => void st(db).postpone.run(error, id);
 export const markFailed = (db: Db, id: number, error: string): void => void st(db).failed.run(error, id);
 
 /** Failed or held → pending now, with a fresh set of attempts. False when not retryable. */

@@ -11,16 +11,6 @@ const statusWords: Record<string, string> = {
 
 export const statusWord = (status: string): string => statusWords[status] ?? status;
 
-/** "just now", "5 hours", "3 days": how long a ticket has been open. */
-export function ageWords(fromIso: string, now: Date): string {
-  const minutes = Math.max(0, (now.getTime() - Date.parse(fromIso)) / 60_000);
-  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
-  if (minutes < 1) return 'just now';
-  if (minutes < 60) return plural(Math.floor(minutes), 'minute');
-  if (minutes < 48 * 60) return plural(Math.floor(minutes / 60), 'hour');
-  return plural(Math.floor(minutes / (24 * 60)), 'day');
-}
-
 /**
  * The client's words for a staff notice: links removed (a notice must not carry a phishing
  * link into a specialist's inbox), whitespace tidied, cut at a word boundary.

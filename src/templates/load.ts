@@ -163,9 +163,13 @@ export function loadTemplates(config: Config): Templates {
 
 const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
-/** Blank lines left by block tags are squeezed; the mail ends with one newline. */
+/**
+ * Blank lines left by block tags are squeezed; the mail ends with one newline. Trailing blanks
+ * go, except the one of the signature delimiter "-- " (RFC 3676 4.3): mail programs find and
+ * fold away the signature by it, and "--" alone is just a line.
+ */
 const tidyText = (s: string): string =>
   `${s
-    .replace(/[ \t]+$/gm, '')
+    .replace(/^(.*?)[ \t]+$/gm, (_, text: string) => (text === '--' ? '-- ' : text))
     .replace(/\n{3,}/g, '\n\n')
     .trim()}\n`;

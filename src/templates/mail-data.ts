@@ -21,9 +21,12 @@ interface Base {
 export interface AckData extends Base {
   key: string;
   subject: string;
+  /** A person's name to greet by; null: "Hello," (src/templates/greeting-name.ts). */
   clientName: string | null;
+  /** The request type as clients read it: client_label, else label. */
   typeLabel: string;
-  turnaround: string;
+  /** null for the triage queue: nobody can tell how long an unsorted request takes. */
+  turnaround: string | null;
 }
 
 export interface AssignedData extends Base {
@@ -74,7 +77,8 @@ export interface StatusLine {
   key: string;
   subject: string;
   status: string;
-  age: string;
+  /** When it was opened, in words: "3 days ago". */
+  opened: string;
 }
 
 export interface StatusData extends Base {
@@ -125,15 +129,15 @@ export interface ReplyRefusedData extends Base {
 export interface ScheduledLine {
   key: string;
   subject: string;
-  /** How long ago it was opened: "3 days". */
-  age: string;
+  /** When it was opened, in words: "3 days ago". */
+  opened: string;
   status: string;
   /** The client wrote and nobody answered yet (the blue flag). */
   blue: boolean;
   assignee: string | null;
   worker: string | null;
-  /** How long it has waited in tbc: "5 hours"; null outside tbc. */
-  waiting: string | null;
+  /** When it was marked done (tbc), in words: "5 hours ago"; null outside tbc. */
+  done: string | null;
 }
 
 /** The 08:00 list to one staff member: their tickets, their checks, for leads the triage queue. */

@@ -6,12 +6,12 @@ import type { Brand, MailData, ScheduledLine } from './mail-data.js';
 const line = (over: Partial<ScheduledLine>): ScheduledLine => ({
   key: 'SEO-1043',
   subject: 'Our listing vanished from Google',
-  age: '3 days',
+  opened: '3 days ago',
   status: 'open',
   blue: true,
   assignee: 'Seth',
   worker: 'Seth',
-  waiting: '5 hours',
+  done: '5 hours ago',
   ...over,
 });
 
@@ -21,9 +21,9 @@ export function sampleData(brand: Brand): MailData {
       brand,
       staffName: 'Lee',
       day: 'Friday 27 November 2026',
-      mine: [line({}), line({ key: 'BIL-1050', subject: 'Invoice for March', blue: false, waiting: null })],
+      mine: [line({}), line({ key: 'BIL-1050', subject: 'Invoice for March', blue: false, done: null })],
       toCheck: [line({ key: 'SEO-1040', status: 'tbc' })],
-      triage: [line({ key: 'TRI-1051', assignee: null, worker: null, waiting: null })],
+      triage: [line({ key: 'TRI-1051', assignee: null, worker: null, done: null })],
       counts: { mine: 2, blue: 1, toCheck: 1, triage: 1 },
     },
     tbc_reminder: { brand, staffName: 'Lee', day: 'Friday 27 November 2026', count: 1, tickets: [line({ status: 'tbc' })] },
@@ -71,8 +71,8 @@ export function sampleData(brand: Brand): MailData {
       clientName: 'Dana Whitfield',
       count: 2,
       tickets: [
-        { key: 'SEO-1043', subject: 'Our listing vanished from Google', status: 'in progress', age: '3 days' },
-        { key: 'BIL-1050', subject: 'Invoice for March', status: 'new', age: '2 hours' },
+        { key: 'SEO-1043', subject: 'Our listing vanished from Google', status: 'in progress', opened: '3 days ago' },
+        { key: 'BIL-1050', subject: 'Invoice for March', status: 'new', opened: '2 hours ago' },
       ],
     },
     unknown_sender: { brand },

@@ -96,7 +96,7 @@ describe('ticketd health', () => {
       const text = ticketd(['health', '-c', file]);
       expect(text.status).toBe(0);
       expect(text.stdout.split('\n')[0]).toBe('TICKETD OK');
-      expect(text.stdout).toMatch(/mailbox +ok +last read .* ago\), 0 waiting unread by ticketd/);
+      expect(text.stdout).toMatch(/mailbox +ok +last read .* \((just now|.* ago)\), 0 waiting unread by ticketd/);
       expect(text.stdout).toMatch(/daily_list off/);
     } finally {
       await d.stop();

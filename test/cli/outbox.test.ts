@@ -55,7 +55,7 @@ describe('ticketd outbox', () => {
     const { file, ack } = seeded();
     const text = ticketd(['outbox', '-c', file]);
     expect(text.status).toBe(0);
-    expect(text.stdout).toMatch(new RegExp(`^${ack.id}\\s+failed\\s+ack\\s+SEO-1000\\s+dana@bakery\\.example\\s+1\\s+\\S+\\s+550 5\\.1\\.1`, 'm'));
+    expect(text.stdout).toMatch(new RegExp(`^${ack.id}\\s+failed\\s+ack\\s+SEO-1000\\s+dana@bakery\\.example\\s+1\\s+(just now|\\d+ \\w+ ago)\\s+550 5\\.1\\.1`, 'm'));
     expect(text.stdout).not.toContain('seth@'); // the sent notice is not listed
     const json = ticketd(['outbox', '-c', file, '--json']);
     expect(JSON.parse(json.stdout)).toEqual([
@@ -150,7 +150,7 @@ describe('ticketd outbox', () => {
     db.close();
     const text = ticketd(['outbox', '-c', file]);
     expect(text.status).toBe(0);
-    expect(text.stdout).toMatch(/^\d+\s+held\s+ack\s+\S+\s+c@x\.example\s+0\s+\S+\s+held back by the global limit: 2 automatic replies in 10 minutes/m);
+    expect(text.stdout).toMatch(/^\d+\s+held\s+ack\s+\S+\s+c@x\.example\s+0\s+(just now|\d+ \w+ ago)\s+held back by the global limit: 2 automatic replies in 10 minutes/m);
     const json = JSON.parse(ticketd(['outbox', '-c', file, '--json']).stdout) as { to: string; audience: string; status: string }[];
     expect(json.find((m) => m.to === 'c@x.example')).toMatchObject({ status: 'held', audience: 'outside' });
   });

@@ -117,8 +117,8 @@ describe('ticketd show', () => {
       db.close();
     }
     const r = ticketd(['show', 'REF-1003', '-c', file]);
-    expect(r.stdout).toMatch(/#\d+ in +\S+ third party \(changed nothing\) eve@else\.example/);
-    expect(r.stdout).toMatch(/#\d+ in +\S+ client dan@dan\.example/);
+    expect(r.stdout).toMatch(/#\d+ in +\d{4}-\d\d-\d\d \d\d:\d\d UTC third party \(changed nothing\) eve@else\.example/);
+    expect(r.stdout).toMatch(/#\d+ in +\d{4}-\d\d-\d\d \d\d:\d\d UTC client dan@dan\.example/);
     const d = JSON.parse(ticketd(['show', 'REF-1003', '--json', '-c', file]).stdout) as { messages: { authorEmail: string; thirdParty: boolean }[] };
     expect(d.messages.map((x) => [x.authorEmail, x.thirdParty])).toEqual([['dan@dan.example', false], ['eve@else.example', true]]);
   });

@@ -21,6 +21,11 @@ describe('config/ticketd.example.yaml', () => {
     expect(config.request_types.map((t) => t.prefix)).toEqual(['REF', 'TECH', 'FB', 'SEO', 'BILL', 'TRI']);
   });
 
+  it('signs mails with a real name and names types for clients where the team label is internal', () => {
+    expect(config.public_name).not.toBe('Support');
+    expect(config.request_types.find((t) => t.id === 'refund')?.client_label).toBe('Refund or credit note');
+  });
+
   it('fails without the secrets in the environment', () => {
     expect(() => loadConfig(file, {})).toThrow(/TICKETD_IMAP_PASSWORD/);
   });

@@ -194,7 +194,7 @@ describe('replies through Dovecot and SMTP', () => {
     const answers = to('dana@bakery.example').filter((m) => !m.subject.includes('['));
     expect(answers).toHaveLength(1);
     expect(answers[0]!.inReplyTo).toBe(ask.messageId);
-    expect(answers[0]!.text).toMatch(/REF-1000: Refund for order 5521\n\s+received, not started yet, opened (just now|\d+ minutes?) ago/);
+    expect(answers[0]!.text).toMatch(/REF-1000: Refund for order 5521\n\s+received, not started yet, opened (just now|\d+ minutes? ago)/);
     expect(answers[0]!.text).toContain('TEC-1001: Our website is down');
   });
 

@@ -112,7 +112,7 @@ describe('outbox enqueue hook', () => {
     const many = Array.from({ length: 5000 }, (_, i) => `ref${i}@thread.example`);
     hook(db, { kind: 'ticket-created', ticket: t, message: clientMessage(t, { references: many }) });
     const [ack, notice] = rows(db);
-    expect(ack!.text).toMatch(/^Hi,$/m);
+    expect(ack!.text).toMatch(/^Hello,$/m);
     expect(ack!.subject).toBe(`[${t.key}] Invoice [2J overdue fdp.exe`);
     expect(ack!.refs).toHaveLength(20);
     expect(ack!.refs[0]).toBe('ref0@thread.example');

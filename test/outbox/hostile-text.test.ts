@@ -58,7 +58,7 @@ describe('hostile text never reaches our mail', () => {
     await appendMail(dovecot, user, [clientMail({ from, subject: 'Website is down' }).raw]);
     await runOnce(config);
     const [ack] = to('bob@bakery.example');
-    expect(ack!.text).toMatch(/^Hi,$/m);
+    expect(ack!.text).toMatch(/^Hello,$/m);
     for (const m of smtp.received) expect(`${m.raw}\n${m.text}`).not.toMatch(/locked|bank\.example/);
   });
 

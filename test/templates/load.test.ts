@@ -40,6 +40,21 @@ describe('mail templates', () => {
     expect(t.render('unknown_sender', s.unknown_sender).text).toContain('could not match your email address');
   });
 
+  it('every text mail keeps the signature delimiter "-- " with its space; triage acks promise no turnaround', () => {
+    const config = outboxConfig();
+    const t = loadTemplates(config);
+    const s = sampleData(brandOf(config));
+    for (const kind of Object.keys(s) as (keyof typeof s)[]) {
+      const text = t.render(kind, s[kind] as never).text;
+      expect(text, kind).toMatch(/\n-- \n[^\n]+\n$/);
+      expect(text, kind).not.toMatch(/[ \t]\n(?<!^-- \n)/m);
+    }
+    const triage = t.render('ack', { ...s.ack, clientName: null, turnaround: null });
+    expect(triage.text).toMatch(/^Hello,\n/);
+    expect(triage.text).not.toContain('usually done within');
+    expect(triage.html).not.toContain('usually done within');
+  });
+
   it('escapes HTML in the HTML part and leaves the text part as written', () => {
     const config = outboxConfig();
     const t = loadTemplates(config);
