@@ -9,6 +9,7 @@ import { capReferences, cleanLine, cleanName, cleanSubject } from '../mail/clean
 import { ago } from '../dates.js';
 import { linkFreeSummary, statusWord } from '../templates/format.js';
 import { greetingName } from '../templates/greeting-name.js';
+import { endsWithSignOff, opensWithGreeting } from '../templates/own-words.js';
 import { brandOf, type Templates } from '../templates/load.js';
 import type { MailData, MailKind } from '../templates/mail-data.js';
 import { isOwnAddress, mailboxProblem, recipientKey } from './recipient.js';
@@ -297,6 +298,8 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
           clientName: greetingName(t.clientName),
           text: change.text,
           staffName: cleanName(change.by.name) || brand.name,
+          greets: opensWithGreeting(change.text),
+          signsOff: endsWithSignOff(change.text, cleanName(change.by.name)),
         }, onTicket(t), { ticketId: t.id, journalId: null }, cleanName(change.by.name) ? { fromName: `${cleanName(change.by.name)} at ${brand.name}` } : {});
         // The stored message carries the Message-ID the client's answer will refer to.
         if (sent) linkMessageToOutbox(db, change.message.id, sent.id, sent.messageId);

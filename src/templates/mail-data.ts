@@ -65,6 +65,10 @@ export interface ReplyData extends Base {
   clientName: string | null;
   text: string;
   staffName: string;
+  /** The text opens with its own greeting: the template adds none (src/templates/own-words.ts). */
+  greets: boolean;
+  /** The text ends with its own sign-off: the template adds none. */
+  signsOff: boolean;
 }
 
 export interface ClosedData extends Base {

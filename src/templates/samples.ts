@@ -92,6 +92,8 @@ export function sampleData(brand: Brand): MailData {
       clientName: 'Dana Whitfield',
       text: 'Your listing is back: Google had merged it with an old address. It can take a day to show everywhere.',
       staffName: 'Seth',
+      greets: false,
+      signsOff: false,
     },
     forward: {
       brand,

@@ -116,6 +116,9 @@ describe('staff commands by email', () => {
     expect(answer.text).toContain('The site is back up: the certificate had expired.');
     expect(answer.text).not.toContain('#tbc');
     expect(answer.text).not.toContain('is yours now');
+    // The agent greeted Dana herself: our template adds no second greeting, but signs off.
+    expect(answer.text!.match(/^(Hi|Hello)\b/gm)).toEqual(['Hi']);
+    expect(answer.text).toContain('Best regards,');
     expect(answer.inReplyTo).toBe(`<${first.messageId}>`);
     expect(answer.subject).toContain('[TEC-1000]');
     expect(answer.from?.value[0]).toEqual({ name: 'IT Joe at Support', address: 'support@agency.example' });
