@@ -19,6 +19,8 @@ export interface StaffMailIn {
   journalId: number | null;
   /** The new text of the mail (quoted history and signature already removed). */
   visibleText: string;
+  /** The signature split off it (Mail.signature); relayed only with `relay.keep_signature`. */
+  signature: string | null;
   attachments: readonly AttachmentInfo[];
   message: MessageSnapshot;
 }
@@ -104,7 +106,8 @@ export function applyStaffMail(ctx: ServiceContext, input: StaffMailIn): StaffMa
     const why = reason ? `Nothing was sent to the client because ${reason}.` : 'Nothing was sent to the client (#internal).';
     text = kept.ok ? `${why} Your text is kept on the ticket as an internal note.` : `${why} Your text could not be kept either: ${kept.sentence}`;
   } else {
-    const sent = reply(ctx, actor, 'email', { target: { id: input.ticketId }, text: body, attachments: files, ...(closeWithReply ? { then: 'closed' as const } : {}) });
+    const signed = ctx.config.relay.keep_signature && input.signature ? `${body}\n\n${input.signature}` : body;
+    const sent = reply(ctx, actor, 'email', { target: { id: input.ticketId }, text: signed, attachments: files, ...(closeWithReply ? { then: 'closed' as const } : {}) });
     if (sent.ok) {
       relayed = true;
       text = `Your text was sent to the client${files.length ? ` with ${files.length} attachment${files.length === 1 ? '' : 's'}` : ''}.`;

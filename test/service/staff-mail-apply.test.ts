@@ -30,12 +30,13 @@ beforeEach(() => {
 });
 
 type Attached = Parameters<typeof applyStaffMail>[1]['attachments'];
-const mail = (staffId: string, visibleText: string, attachments: Attached = []) =>
+const mail = (staffId: string, visibleText: string, attachments: Attached = [], signature: string | null = null) =>
   applyStaffMail(ctx, {
     ticketId,
     staffId,
     journalId: null,
     visibleText,
+    signature,
     attachments,
     message: { id: 0, journalId: null, messageId: 'm@agency.example', references: [], subject: 'Re: x', authorKind: 'staff', authorEmail: `${staffId}@agency.example`, authorName: null, visibleText },
   });
@@ -74,6 +75,22 @@ describe('applying staff mail', () => {
       ['#type seo', false],
     ]);
     expect(confirmation().relayed).toBe(false);
+  });
+
+  it('relays the text without the agent\'s signature by default (relay.keep_signature false)', () => {
+    mail('lindsey', 'Hi Dana, unlocked now.', [], '--\nLindsey Park\nSocial media team');
+    const replied = changes.find((c): c is Extract<TicketChange, { kind: 'replied' }> => c.kind === 'replied')!;
+    expect(replied.text).toBe('Hi Dana, unlocked now.');
+  });
+
+  it('relays the signature too with relay.keep_signature: true, and never a signature alone', () => {
+    ctx = { ...ctx, config: { ...config, relay: { keep_signature: true } } };
+    mail('lindsey', 'Hi Dana, unlocked now.', [], 'Sent from my iPhone');
+    const replied = changes.find((c): c is Extract<TicketChange, { kind: 'replied' }> => c.kind === 'replied')!;
+    expect(replied.text).toBe('Hi Dana, unlocked now.\n\nSent from my iPhone');
+    changes.length = 0;
+    mail('lindsey', '#priority high', [], 'Sent from my iPhone');
+    expect(kinds()).not.toContain('replied');
   });
 
   it('keeps #internal text as a note and relays nothing', () => {
