@@ -44,13 +44,23 @@ function render(x: Explanation): string {
   out.push(table(['STAGE', 'RESULT', 'NOTE'], x.trace.map((t) => [t.stage, t.result, t.note ?? ''])));
   out.push('', `Plan: ${planLine(x.plan)}`);
   if (x.decision.noAutoAnswer) out.push(`No automatic answer: ${x.decision.noAutoAnswer}`);
+  out.push(`New text: ${quoteStart(x.mail.visibleText)}`);
+  if (x.mail.signature) out.push(`Signature (relayed only with relay.keep_signature): ${quoteStart(x.mail.signature)}`);
+  const lines = x.commands.map((c) => (c.kind === 'invalid' ? `${c.line} (${c.why})` : c.line)).join(', ');
   if (x.staffMail) {
-    out.push(`Command lines: ${x.staffMail.commands.map((c) => (c.kind === 'invalid' ? `${c.line} (${c.why})` : c.line)).join(', ') || '(none)'}`);
-    out.push(`New text: ${x.staffMail.body ? JSON.stringify(x.staffMail.body.slice(0, 300)) : '(none)'}`);
+    out.push(`Command lines: ${lines || '(none)'}`);
+    out.push(`Text for the client: ${x.staffMail.body ? quoteStart(x.staffMail.body) : '(none)'}`);
+  } else if (lines) {
+    out.push(`Command lines: ${lines} (not applied: only staff mail to a signed reply address runs commands)`);
   }
   const facts = Object.entries(x.decision).filter(([k]) => k !== 'sender' && k !== 'ticket');
   if (facts.length) out.push(`Decision: ${facts.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}`);
   return `${out.join('\n')}\n`;
+}
+
+/** The first 300 characters, as a JSON string (line breaks and control characters visible). */
+function quoteStart(text: string): string {
+  return text ? `${JSON.stringify(text.slice(0, 300))}${text.length > 300 ? ' …' : ''}` : '(none)';
 }
 
 function planLine(p: Plan): string {

@@ -237,6 +237,14 @@ const schedule = z
   })
   .strict();
 
+// The relay of a staff member's mail reply to the client (README "Email commands"): the
+// signature split off the new text ("-- " block, "Sent from my iPhone") goes along only if kept.
+const relay = z
+  .object({
+    keep_signature: z.boolean().default(false),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     database: z.string().min(1),
@@ -271,6 +279,7 @@ export const configSchema = z
     business_days: z.array(z.enum(WEEKDAYS)).min(1).default(['mon', 'tue', 'wed', 'thu', 'fri']),
     // Local dates (in `timezone`) on which no scheduled job runs.
     holidays: z.array(isoDate).default([]),
+    relay: relay.default({ keep_signature: false }),
   })
   .strict()
   // Cross-references are checked even when other parts of the file are invalid (zod skips a

@@ -7,7 +7,7 @@ import { safeFilename } from './filename.js';
 import { headerMap } from './headers.js';
 import { parseCapped } from './parse-capped.js';
 import { plainFromHtml, repairBoundary } from './mime-repair.js';
-import { visibleText } from './visible-text.js';
+import { extractReply } from './visible-text.js';
 
 export interface ParsedMail {
   mail: Mail;
@@ -180,13 +180,16 @@ export async function parseMail(raw: Buffer, opts: { attachmentMaxBytes: number 
   // What we store, print and quote in our own mail carries no control or bidi characters.
   text = cleanText(text);
   const { infos, parts } = attachmentsOf(parsed, opts.attachmentMaxBytes);
+  const subject = cleanSubject(subjectOf(parsed.subject, headers['subject']?.[0]));
+  // The HTML part's quote markers are read when there is one; its text is cleaned like ours.
+  const reply = extractReply(text, typeof parsed.html === 'string' ? parsed.html : null, subject);
   const date = parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date.toISOString() : null;
   const mail: Mail = {
     messageId: ids(parsed.messageId)[0] ?? null,
     // 5,000 References ids would make every answer's References header 90 KB.
     inReplyTo: capReferences(ids(parsed.inReplyTo)),
     references: capReferences(ids(parsed.references)),
-    subject: cleanSubject(subjectOf(parsed.subject, headers['subject']?.[0])),
+    subject,
     from,
     replyTo: addresses(parsed.replyTo),
     to,
@@ -195,7 +198,8 @@ export async function parseMail(raw: Buffer, opts: { attachmentMaxBytes: number 
     date,
     headers,
     text,
-    visibleText: visibleText(text),
+    visibleText: cleanText(reply.visible),
+    signature: reply.signature === null ? null : cleanText(reply.signature),
     html: typeof parsed.html === 'string' ? parsed.html : null,
     attachments: infos,
     warnings,

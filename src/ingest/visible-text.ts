@@ -1,58 +1,62 @@
-import { parseReply } from './reply-parser.js';
+import { newTextOfHtml } from './html-quote.js';
+import { holdsHistory, scanQuotes } from './quote-lines.js';
+import { splitSignature } from './signature.js';
 
-// The new text of a reply: quoted history and signature removed by email-reply-parser, after
-// a pre-pass that cuts the history off first. The pre-pass has two reasons:
-// - Speed: the library tests ~60 regexes on every line (reversed, bottom-up), about 30 µs a
-//   line, which doubled our parse time on long threads. Everything below the first quoted
-//   line, "-----Original Message-----" or Outlook header block is history in a top-posted
-//   reply, so the library only sees the new text plus the first quoted line (it needs that
-//   line to recognise "On <date>, X wrote:" above it as a quote header).
-// - A form it misses: Outlook's "From: Name" / "Sent: date" block when the sender shows no
-//   address (Exchange-internal names): the library only knows "From:" with "<address>".
-//   Also the German, French, Spanish, Dutch and Scandinavian labels of that block.
-// An interleaved reply (answers between quoted lines) then keeps nothing visible, and falls
-// back to the whole text, which is the faithful view of such a mail anyway.
+// The new text of a message: its quoted history removed (from the HTML part's quote markers
+// when there are any, else by the text heuristics of quote-lines.ts), and its signature split
+// off (signature.ts), so the relay can keep or drop it (`relay.keep_signature`). Never empty
+// when the mail has text: a mail that is all quote or all signature keeps its whole text.
 
-const OUTLOOK_HEADER =
-  /^[ \t*]*(?:From|Von|De|Van|Fra|Från)[ \t*]*:.*\n[ \t*]*(?:Sent|Date|Gesendet|Envoyé|Enviado|Verzonden|Sendt|Skickat)[ \t*]*:/im;
-const ORIGINAL_MESSAGE = /^[ \t]*-{2,}[ \t]*(?:Original Message|Ursprüngliche Nachricht|Message d'origine|Mensaje original|Oprindelig besked)[ \t-]*$/im;
-const FIRST_QUOTED_LINE = /^[ \t]*>.*$/m;
-const MAX_VISIBLE_SCAN = 32 * 1024;
+export interface Reply {
+  /** The new text without its signature. */
+  visible: string;
+  /** The signature split off the new text ("-- " block, "Sent from my iPhone"), or null. */
+  signature: string | null;
+}
 
-/** Where the quoted history starts (keeping the first quoted line), or the text length. */
-function historyStart(text: string): number {
-  // Only the first 32 KB is kept anyway; the searches look no further (a hostile body of
-  // spaces after a marker made them quadratic over the whole text).
-  const body = text.slice(0, MAX_VISIBLE_SCAN);
-  let cut = body.length;
-  const outlook = OUTLOOK_HEADER.exec(body);
-  if (outlook) cut = Math.min(cut, outlook.index);
-  const original = ORIGINAL_MESSAGE.exec(body);
-  if (original) cut = Math.min(cut, original.index);
-  const quoted = FIRST_QUOTED_LINE.exec(body);
-  if (quoted) cut = Math.min(cut, quoted.index + quoted[0].length);
-  return cut;
+// Outlook writes the same From/Sent/To/Subject block above a forwarded message as above a
+// quoted one: only the subject tells them apart.
+const FORWARD_SUBJECT = /^\s*(?:fwd?|fw|wg|tr|rv|enc|i|vs|vb|pd|doorst|trs|пересл|ynt)\s*:/iu;
+
+/** Lines trimmed at the end, no-break spaces as spaces, blank-line runs squeezed to one. */
+function tidy(text: string): string {
+  const out: string[] = [];
+  let blank = 0;
+  for (const raw of text.replace(/\r\n?/g, '\n').split('\n')) {
+    const line = raw.replace(/\u00a0/g, ' ').trimEnd();
+    blank = line ? 0 : blank + 1;
+    if (blank < 2) out.push(line);
+  }
+  return out.join('\n').trim();
+}
+
+export function extractReply(text: string, html: string | null = null, subject = ''): Reply {
+  const full = tidy(text);
+  const plain = scanQuotes(full);
+  if (plain.forward || (plain.boundary !== null && plain.boundary !== 'attribution' && FORWARD_SUBJECT.test(subject))) {
+    return { visible: full, signature: null };
+  }
+  let fresh = tidy(plain.kept.join('\n'));
+  const fromHtml = html ? newTextOfHtml(html) : null;
+  if (fromHtml !== null) {
+    // What the markers left may still hold a quote they do not mark (a pasted "-----Original Message-----").
+    const rest = tidy(scanQuotes(tidy(fromHtml)).kept.join('\n'));
+    if (rest) fresh = rest;
+  }
+  if (!fresh) return { visible: full, signature: null };
+  const { body, signature } = splitSignature(fresh);
+  return { visible: body, signature };
+}
+
+export function visibleText(text: string, html: string | null = null, subject = ''): string {
+  return extractReply(text, html, subject).visible;
 }
 
 /**
- * True when the text still holds quoted history: an Outlook header block, an "Original
- * Message" line or a "> " line. Staff mail with such text is never relayed (it would send our
- * own notice, with its internal details, to the client).
+ * True when the text still holds quoted history: a "> " line, an Outlook header block, an
+ * "Original Message" line or an attribution with an address. Staff mail with such text is
+ * never relayed (it would send our own notice, with its internal details, to the client).
  */
 export function hasQuotedHistory(text: string): boolean {
-  const body = text.replace(/\r\n/g, '\n').slice(0, MAX_VISIBLE_SCAN);
-  return OUTLOOK_HEADER.test(body) || ORIGINAL_MESSAGE.test(body) || FIRST_QUOTED_LINE.test(body);
-}
-
-export function visibleText(text: string): string {
-  let body = text.replace(/\r\n/g, '\n');
-  body = body.slice(0, historyStart(body));
-  // Blank-line runs (HTML converted from &nbsp; paragraphs) are squeezed to one blank line.
-  const visible = parseReply(body)
-    .getVisibleText()
-    .replace(/\n[ \t\u00a0]*(?:\n[ \t\u00a0]*){2,}/g, '\n\n')
-    .trim();
-  // A message that is all quote or signature (a bare forward, "Sent from my iPhone" only)
-  // would become empty; then the whole text is what the person sent us.
-  return visible || text.trim();
+  return holdsHistory(tidy(text));
 }

@@ -38,6 +38,8 @@ export interface Mail {
   text: string;
   /** The new text of this message: quoted history and signature stripped. */
   visibleText: string;
+  /** The signature split off the new text ("-- " block, "Sent from my iPhone"), or null. */
+  signature: string | null;
   html: string | null;
   attachments: AttachmentInfo[];
   /** Problems met while parsing that did not stop it (unknown charset, bad part...). */

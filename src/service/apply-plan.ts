@@ -217,6 +217,7 @@ function applyPlanned(ctx: ApplyContext, s: Stores, input: PlannedMessage): Appl
         staffId: plan.sender.staffId,
         journalId,
         visibleText: mail.visibleText,
+        signature: mail.signature,
         attachments: mail.attachments,
         message: snapshotOf(0, journalId, mail, plan.sender),
         copied: [...mail.to, ...mail.cc].map((a) => a.address),

@@ -25,7 +25,12 @@ export interface Explanation {
     date: string | null;
     attachments: AttachmentInfo[];
     warnings: string[];
+    /** The new text (quoted history and signature removed) and the signature split off. */
+    visibleText: string;
+    signature: string | null;
   };
+  /** The `#` command lines at the top of the new text; applied only to staff mail to a signed reply address. */
+  commands: ParsedCommands['commands'];
   trace: TraceEntry[];
   decision: Decision;
   plan: Plan;
@@ -69,7 +74,10 @@ export async function explainFile(config: Config, file: string): Promise<Explana
         date: mail.date,
         attachments: mail.attachments,
         warnings: mail.warnings,
+        visibleText: mail.visibleText,
+        signature: mail.signature,
       },
+      commands: parseCommands(mail.visibleText).commands,
       ...result,
       ...(result.plan.action === 'staff-mail' || result.plan.action === 'staff-open' ? { staffMail: parseCommands(mail.visibleText) } : {}),
     };

@@ -21,6 +21,8 @@ export interface StaffMailIn {
   journalId: number | null;
   /** The new text of the mail (quoted history and signature already removed). */
   visibleText: string;
+  /** The signature split off it (Mail.signature); relayed only with `relay.keep_signature`. */
+  signature: string | null;
   attachments: readonly AttachmentInfo[];
   message: MessageSnapshot;
   /** Every address in the mail's To and Cc, lowercased. */
@@ -129,9 +131,10 @@ export function applyStaffMail(ctx: ServiceContext, input: StaffMailIn): StaffMa
     const why = reason ? `Nothing was sent to the client because ${reason}.` : 'Nothing was sent to the client (#internal).';
     text = kept.ok ? `${why} Your text is kept on the ticket as an internal note.` : `${why} Your text could not be kept either: ${kept.sentence}`;
   } else {
+    const signed = ctx.config.relay.keep_signature && input.signature ? `${body}\n\n${input.signature}` : body;
     const sent = reply(ctx, actor, 'email', {
       target: { id: input.ticketId },
-      text: body,
+      text: signed,
       attachments: files,
       ...(closeWithReply ? { then: 'closed' as const } : {}),
       ...(clientCopied ? { direct: true } : {}),

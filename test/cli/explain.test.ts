@@ -67,6 +67,42 @@ describe('ticketd explain without a database', () => {
     expect(x.trace.map((t) => t.stage)).toEqual(stages.slice(0, x.trace.length).map((s) => s.name));
   });
 
+  it('shows the new text, the signature split off and the command lines found (not applied to a client\'s mail)', () => {
+    const dir = tempDir();
+    const config = writeConfig(dir, baseConfig(dir));
+    const b = 'explain-alt';
+    const text = '#close\n\nThe page works now, thanks.\n\nSent from my iPhone\n\n> Le 23 nov. 2026 à 09:14, Support <support@agency.example> a écrit :\n> Votre demande est reçue.\n';
+    const html = '<div>#close</div><div><br></div><div>The page works now, thanks.</div><div><br></div><div>Sent from my iPhone</div><blockquote type="cite">Le 23 nov. 2026 à 09:14, Support &lt;support@agency.example&gt; a écrit :<br>Votre demande est reçue.</blockquote>';
+    const raw = [
+      'From: Alice <alice@acme.example>',
+      'To: support@agency.example',
+      'Subject: Re: website',
+      'Message-ID: <explain-text@acme.example>',
+      'MIME-Version: 1.0',
+      `Content-Type: multipart/alternative; boundary="${b}"`,
+      '',
+      `--${b}`,
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      text,
+      `--${b}`,
+      'Content-Type: text/html; charset=utf-8',
+      '',
+      html,
+      `--${b}--`,
+      '',
+    ].join('\r\n');
+    const file = write(dir, 'reply.eml', raw);
+    const r = ticketd(['explain', file, '-c', config]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('New text: "#close\\n\\nThe page works now, thanks."');
+    expect(r.stdout).toContain('Signature (relayed only with relay.keep_signature): "Sent from my iPhone"');
+    expect(r.stdout).toContain('Command lines: #close (not applied: only staff mail to a signed reply address runs commands)');
+    const x = JSON.parse(ticketd(['explain', '--json', file, '-c', config]).stdout) as { mail: { visibleText: string; signature: string | null }; commands: { kind: string; line: string }[] };
+    expect(x.mail).toMatchObject({ visibleText: '#close\n\nThe page works now, thanks.', signature: 'Sent from my iPhone' });
+    expect(x.commands).toEqual([expect.objectContaining({ kind: 'status', line: '#close' })]);
+  });
+
   it('an unreadable file is one clear line, exit 1', () => {
     const dir = tempDir();
     const r = ticketd(['explain', path.join(dir, 'nope.eml'), '-c', writeConfig(dir, baseConfig(dir))]);

@@ -379,11 +379,8 @@ describe('parseMail: visibleText of real-looking replies', () => {
       'Yes please go ahead.',
     ],
     ['a message that is all signature keeps its text', `Sent from my iPhone\n`, 'Sent from my iPhone'],
-    [
-      'an interleaved reply falls back to the whole text',
-      `> Can you confirm the address?\nYes, 12 High Street.\n`,
-      '> Can you confirm the address?\nYes, 12 High Street.',
-    ],
+    ['an inline answer keeps its own lines, not the quoted one', `> Can you confirm the address?\nYes, 12 High Street.\n`, 'Yes, 12 High Street.'],
+    ['a reply that is all quote keeps its whole text', `> Can you confirm the address?\n> And the hours?\n`, '> Can you confirm the address?\n> And the hours?'],
     [
       'German Outlook block without address',
       `Passt so, danke!\n\nVon: Bright Pixel Support\nGesendet: Montag, 23. November 2026 09:14\nAn: Praxis\nBetreff: AW: Fotos\n\nHallo\n`,

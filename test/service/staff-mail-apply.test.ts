@@ -30,12 +30,13 @@ beforeEach(() => {
 });
 
 type Attached = Parameters<typeof applyStaffMail>[1]['attachments'];
-const mail = (staffId: string, visibleText: string, attachments: Attached = [], copied: string[] = []) =>
+const mail = (staffId: string, visibleText: string, attachments: Attached = [], signature: string | null = null, copied: string[] = []) =>
   applyStaffMail(ctx, {
     ticketId,
     staffId,
     journalId: null,
     visibleText,
+    signature,
     attachments,
     copied: [config.support_address, ...copied],
     message: { id: 0, journalId: null, messageId: 'm@agency.example', references: [], subject: 'Re: x', authorKind: 'staff', authorEmail: `${staffId}@agency.example`, authorName: null, visibleText },
@@ -75,6 +76,22 @@ describe('applying staff mail', () => {
       ['#type seo', false],
     ]);
     expect(confirmation().relayed).toBe(false);
+  });
+
+  it('relays the text without the agent\'s signature by default (relay.keep_signature false)', () => {
+    mail('lindsey', 'Hi Dana, unlocked now.', [], '--\nLindsey Park\nSocial media team');
+    const replied = changes.find((c): c is Extract<TicketChange, { kind: 'replied' }> => c.kind === 'replied')!;
+    expect(replied.text).toBe('Hi Dana, unlocked now.');
+  });
+
+  it('relays the signature too with relay.keep_signature: true, and never a signature alone', () => {
+    ctx = { ...ctx, config: { ...config, relay: { keep_signature: true } } };
+    mail('lindsey', 'Hi Dana, unlocked now.', [], 'Sent from my iPhone');
+    const replied = changes.find((c): c is Extract<TicketChange, { kind: 'replied' }> => c.kind === 'replied')!;
+    expect(replied.text).toBe('Hi Dana, unlocked now.\n\nSent from my iPhone');
+    changes.length = 0;
+    mail('lindsey', '#priority high', [], 'Sent from my iPhone');
+    expect(kinds()).not.toContain('replied');
   });
 
   it('keeps #internal text as a note and relays nothing', () => {
@@ -124,7 +141,7 @@ describe('applying staff mail', () => {
   });
 
   it('with the client in Cc records the reply without sending it again, and warns of the exposed address', () => {
-    mail('lindsey', 'Unlocked, you can post again.', [], ['Dana@Bakery.example', 'olivia@agency.example']);
+    mail('lindsey', 'Unlocked, you can post again.', [], null, ['Dana@Bakery.example', 'olivia@agency.example']);
     const replied = changes.find((c): c is Extract<TicketChange, { kind: 'replied' }> => c.kind === 'replied')!;
     expect(replied.direct).toBe(true);
     expect(status()).toBe('open');
@@ -144,7 +161,7 @@ describe('applying staff mail', () => {
   });
 
   it('warns when anyone outside is copied, and still relays to the client who was not', () => {
-    mail('lindsey', 'Unlocked, you can post again.', [], ['printer@vendor.example']);
+    mail('lindsey', 'Unlocked, you can post again.', [], null, ['printer@vendor.example']);
     expect(changes.find((c) => c.kind === 'replied')).toMatchObject({ kind: 'replied' });
     expect((changes.find((c) => c.kind === 'replied') as { direct?: true }).direct).toBeUndefined();
     expect(confirmation().relayed).toBe(true);

@@ -237,6 +237,58 @@ describe('staff commands by email', () => {
     expect(ticket(config, 'TEC-1000')).toMatchObject({ status: 'open', blue: 0 });
   }, 60_000);
 
+  it('an HTML reply from a phone: the client gets the new text, without the quote or the phone footer unless relay.keep_signature', async () => {
+    for (const keep of [false, true]) {
+      const { user, dir } = freshUser(keep ? 'cmdsigkeep' : 'cmdsig');
+      const config = configFor(dir, user, dovecot, {
+        smtp: { host: '127.0.0.1', port: smtp.port, from: 'Agency support <support@agency.example>', retry_seconds: [0], allow_plaintext: true },
+        reply_addresses: { keys: [{ version: 1, secret: SECRET }] },
+        relay: { keep_signature: keep },
+      });
+      smtp.received.length = 0;
+      const { notice } = await opened(user, config);
+      smtp.received.length = 0;
+      // The text part's French attribution and the HTML part's Apple Mail quote say the same.
+      const attribution = 'Le 23 nov. 2026 à 10:00, Agency support <support@agency.example> a écrit :';
+      const text = `C'est réparé, le certificat avait expiré.\n\nEnvoyé de mon iPhone\n\n> ${attribution}\n>\n${notice.text!.split('\n').map((l) => `> ${l}`).join('\n')}\n`;
+      const html = `<html><body dir="auto">C'est réparé, le certificat avait expiré.<div><br></div><div><div dir="ltr">Envoyé de mon iPhone</div><div dir="ltr"><br><blockquote type="cite">${attribution.replace('<', '&lt;').replace('>', '&gt;')}<br><br></blockquote></div><blockquote type="cite"><div dir="ltr">${notice.text!.split('\n').join('<br>')}</div></blockquote></div></body></html>`;
+      const b = 'phone-reply-boundary';
+      const raw = [
+        'From: IT Joe <joe@agency.example>',
+        `To: ${replyToOf(notice)}`,
+        `Subject: Re: ${notice.subject}`,
+        'Date: Mon, 23 Nov 2026 10:05:00 +0100',
+        `Message-ID: <phone.${keep}.${Date.now()}@agency.example>`,
+        `In-Reply-To: ${notice.messageId}`,
+        'MIME-Version: 1.0',
+        `Content-Type: multipart/alternative; boundary="${b}"`,
+        '',
+        `--${b}`,
+        'Content-Type: text/plain; charset=utf-8',
+        'Content-Transfer-Encoding: base64',
+        '',
+        Buffer.from(text).toString('base64'),
+        `--${b}`,
+        'Content-Type: text/html; charset=utf-8',
+        'Content-Transfer-Encoding: base64',
+        '',
+        Buffer.from(html).toString('base64'),
+        `--${b}--`,
+        '',
+      ].join('\r\n');
+      await appendMail(dovecot, user, [raw]);
+      await runOnce(config);
+      const toDana = to('dana@bakery.example');
+      expect(toDana).toHaveLength(1);
+      const answer = (await parsed(toDana[0]!.raw)).text!;
+      expect(answer).toContain("C'est réparé, le certificat avait expiré.");
+      expect(answer).not.toContain('a écrit');
+      expect(answer).not.toContain('is yours now');
+      if (keep) expect(answer).toContain("C'est réparé, le certificat avait expiré.\n\nEnvoyé de mon iPhone");
+      else expect(answer).not.toContain('Envoyé de mon iPhone');
+    }
+  }, 90_000);
+
   it('the attachments of the agent\'s reply reach the client with the answer', async () => {
     const { user, config } = setup('cmdattach');
     const { notice } = await opened(user, config);

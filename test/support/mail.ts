@@ -17,6 +17,7 @@ export function fakeMail(over: Partial<Mail> = {}): Mail {
     headers: {},
     text: 'Please refund my order.\n\n> old quote',
     visibleText: 'Please refund my order.',
+    signature: null,
     html: null,
     attachments: [],
     warnings: [],
