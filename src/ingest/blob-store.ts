@@ -19,6 +19,7 @@ import {
   unlinkSync,
   writeFile,
   writeFileSync,
+  writev,
 } from 'node:fs';
 import { chmod as chmodAsync, open as openAsync, rename as renameAsync, rm } from 'node:fs/promises';
 import { Transform, type Readable } from 'node:stream';
@@ -34,6 +35,12 @@ import { TicketdError } from '../errors.js';
 // directory fsynced, all before the call returns; only then does a journal or attachment row
 // that names it commit. A power cut therefore leaves either no file (and no row) or the whole
 // file. Files are 0600 and directories 0700 whatever the umask: mail is private.
+//
+// Raw mail fetched in a batch is stored as one pack file per batch (storePack): the mails
+// back to back, each named by the pack's path and its byte range (see packedPath). Written
+// the same way (temporary name, fsync, rename, directory fsync), so one fsync covers a batch:
+// a file per mail cost 0.04-0.16 ms of CPU per mail in the kernel (open, fsync, rename). Raw
+// mail stored before packs, one file each, is read the same way: read() takes either path.
 
 export type BlobKind = 'raw' | 'attachments';
 
@@ -158,9 +165,60 @@ export class BlobStore {
     return { sha256, path: rel, size: data.length };
   }
 
+  /**
+   * Several raw mails as one pack file, durable (file and directory entry) when it resolves,
+   * with the work on libuv's threads: one write, one file fsync and one directory fsync for
+   * the batch. Each result names its mail's byte range in the pack (packedPath); its sha256 is
+   * the mail's own. The pack's name is derived from its mails' hashes, so a batch fetched
+   * again after a crash replaces its pack with the same bytes, atomically.
+   */
+  async storePack(kind: BlobKind, parts: readonly Buffer[], knownSha256s?: readonly string[]): Promise<StoredBlob[]> {
+    if (!parts.length) return [];
+    const shas = parts.map((p, i) => knownSha256s?.[i] ?? sha256Hex(p));
+    const name = createHash('sha256').update(shas.map((h, i) => `${h} ${parts[i]!.length}`).join('\n')).digest('hex');
+    const rel = `${kind}/packs/${name}.pack`;
+    const file = this.resolve(rel);
+    const tmp = this.tmpName(file);
+    const total = parts.reduce((n, p) => n + p.length, 0);
+    await new Promise<void>((resolve, reject) => {
+      open(tmp, 'wx', FILE_MODE, (err, fd) => {
+        if (err) return reject(err);
+        const fail = (e: Error) => close(fd, () => reject(e));
+        // libuv writes every buffer (in IOV_MAX chunks, resuming after a short write).
+        writev(fd, parts as Buffer[], (e1, written) => {
+          if (e1) return fail(e1);
+          if (written !== total) return fail(new Error(`short write: ${written} of ${total} bytes`));
+          fsync(fd, (e2) => {
+            if (e2) return fail(e2);
+            close(fd, (e3) => {
+              if (e3) return reject(e3);
+              const move = () => rename(tmp, file, (e4) => (e4 ? reject(e4) : resolve()));
+              if (this.umaskHidesMode) chmod(tmp, FILE_MODE, (e5) => (e5 ? reject(e5) : move()));
+              else move();
+            });
+          });
+        });
+      });
+    })
+      .then(() => this.syncDir(path.dirname(file)))
+      .catch((err: unknown) => {
+        unlink(tmp, () => undefined);
+        throw new TicketdError('STORE', `cannot write ${rel}`, { cause: err });
+      });
+    let offset = 0;
+    return parts.map((p, i) => {
+      const blob = { sha256: shas[i]!, path: packedPath(rel, offset, p.length), size: p.length };
+      offset += p.length;
+      return blob;
+    });
+  }
+
+  /** The bytes at a stored path: a whole file, or a mail's range in a pack (packedPath). */
   read(rel: string): Buffer {
+    const packed = parsePackedPath(rel);
     try {
-      return readFileSync(this.resolve(rel));
+      if (!packed) return readFileSync(this.resolve(rel));
+      return readRange(this.resolve(packed.file), packed.offset, packed.length);
     } catch (err) {
       throw new TicketdError('NOT_FOUND', `stored file ${rel} cannot be read`, { cause: err });
     }
@@ -313,6 +371,36 @@ export class BlobStore {
     const abs = path.resolve(this.root, rel);
     if (!abs.startsWith(this.root + path.sep)) throw new TicketdError('STORE', `path escapes data_dir: ${rel}`);
     return abs;
+  }
+}
+
+/** A mail's path inside a pack: `raw/packs/NAME.pack#OFFSET:LENGTH` (bytes). */
+export function packedPath(file: string, offset: number, length: number): string {
+  return `${file}#${offset}:${length}`;
+}
+
+/**
+ * The pack file and byte range of a packedPath; null for a path of a whole file (stored paths
+ * never hold "#" otherwise: they are hex names under kind directories).
+ */
+export function parsePackedPath(rel: string): { file: string; offset: number; length: number } | null {
+  const m = /^([^#]+)#(\d{1,15}):(\d{1,15})$/.exec(rel);
+  return m ? { file: m[1]!, offset: Number(m[2]), length: Number(m[3]) } : null;
+}
+
+function readRange(file: string, offset: number, length: number): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const out = Buffer.allocUnsafe(length);
+    let got = 0;
+    while (got < length) {
+      const n = readSync(fd, out, got, length - got, offset + got);
+      if (n === 0) throw new Error(`${file} ends before byte ${offset + length}`);
+      got += n;
+    }
+    return out;
+  } finally {
+    closeSync(fd);
   }
 }
 

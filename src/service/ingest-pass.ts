@@ -1,5 +1,5 @@
 import { errorMessage, isStorageError } from '../errors.js';
-import { sha256Hex, type StoredBlob } from '../ingest/blob-store.js';
+import type { StoredBlob } from '../ingest/blob-store.js';
 import { downloadSource, fetchSources, firstUidSince, listAfter, markProcessed, type Listed, type OpenFolder } from '../ingest/mailbox.js';
 import { parseHead, type HeadSummary } from '../ingest/parse-head.js';
 import type { ParsePool } from '../ingest/parse-pool.js';
@@ -394,16 +394,10 @@ async function fetchBatch(ctx: PassContext, journal: Journal, folder: OpenFolder
   return stored.sort((a, b) => a.uid - b.uid);
 }
 
-/** A fetched batch's raw bytes, in the blob store. */
-function storeRaw(ctx: PassContext, fetched: Fetched[]): Promise<StoredRaw[]> {
-  return Promise.all(
-    fetched.map(async ({ uid, source }) => ({
-      uid,
-      source,
-      blob: await ctx.blobs.store('raw', source, sha256Hex(source)),
-      messageId: rawMessageId(source),
-    })),
-  );
+/** A fetched batch's raw bytes, in the blob store: one pack file for the batch (one fsync). */
+async function storeRaw(ctx: PassContext, fetched: Fetched[]): Promise<StoredRaw[]> {
+  const blobs = await ctx.blobs.storePack('raw', fetched.map((f) => f.source));
+  return fetched.map(({ uid, source }, i) => ({ uid, source, blob: blobs[i]!, messageId: rawMessageId(source) }));
 }
 
 /**

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BlobStore, sha256Hex } from '../../src/ingest/blob-store.js';
+import { BlobStore, packedPath, parsePackedPath, sha256Hex } from '../../src/ingest/blob-store.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'tkd-blob-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -58,12 +58,57 @@ describe('BlobStore', () => {
     expect(readFileSync(file)).toEqual(data);
   });
 
+  it('storePack() writes a batch of raw mail as one file and reads each mail back by its range', async () => {
+    const mails = ['Subject: one\r\n\r\nfirst\r\n', 'Subject: two\r\n\r\nsecond, longer\r\n', ''].map((m) => Buffer.from(m));
+    const blobs = await store.storePack('raw', mails);
+    expect(blobs.map((b) => b.sha256)).toEqual(mails.map(sha256Hex));
+    expect(blobs.map((b) => b.size)).toEqual(mails.map((m) => m.length));
+    const files = new Set(blobs.map((b) => parsePackedPath(b.path)!.file));
+    expect(files.size).toBe(1);
+    const [file] = [...files];
+    expect(file).toMatch(/^raw\/packs\/[0-9a-f]{64}\.pack$/);
+    expect(readFileSync(path.join(dir, file!))).toEqual(Buffer.concat(mails));
+    blobs.forEach((b, i) => expect(store.read(b.path)).toEqual(mails[i]));
+    expect(readdirSync(path.join(dir, 'raw', 'packs')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    // The same batch again (refetched after a crash): the same pack, its bytes replaced whole.
+    expect(await store.storePack('raw', mails)).toEqual(blobs);
+    expect(await store.storePack('raw', [])).toEqual([]);
+  });
+
+  it('reads raw mail stored one file per mail (before packs) beside packed mail', async () => {
+    const old = store.put('raw', Buffer.from('Subject: stored by an older version\r\n\r\nx\r\n'));
+    const [packed] = await store.storePack('raw', [Buffer.from('Subject: packed\r\n\r\ny\r\n')]);
+    expect(store.read(old.path).toString()).toContain('older version');
+    expect(store.read(packed!.path).toString()).toContain('packed');
+  });
+
+  it('a packed range past the end of its pack, or outside data_dir, is refused', async () => {
+    const [b] = await store.storePack('raw', [Buffer.from('Subject: short\r\n\r\n')]);
+    const { file, length } = parsePackedPath(b!.path)!;
+    expect(() => store.read(packedPath(file, 1, length))).toThrow(/cannot be read/);
+    expect(() => store.read(packedPath('../outside.pack', 0, 1))).toThrow(expect.objectContaining({ cause: expect.objectContaining({ message: expect.stringMatching(/escapes/) }) }));
+  });
+
   it('store() replaces a damaged copy of raw mail', async () => {
     const data = Buffer.from('Subject: damaged\r\n\r\nbody\r\n');
     const blob = await store.store('raw', data);
     writeFileSync(path.join(dir, blob.path), 'garbage');
     await store.store('raw', data);
     expect(store.read(blob.path)).toEqual(data);
+  });
+});
+
+describe('packed paths', () => {
+  it('name a byte range of a pack file and round-trip', () => {
+    expect(packedPath('raw/packs/ab.pack', 120, 7)).toBe('raw/packs/ab.pack#120:7');
+    expect(parsePackedPath('raw/packs/ab.pack#120:7')).toEqual({ file: 'raw/packs/ab.pack', offset: 120, length: 7 });
+  });
+
+  it('a whole file\'s path (the layout before packs) or a malformed range is not a packed path', () => {
+    expect(parsePackedPath(`raw/a/${'a'.repeat(64)}.eml`)).toBeNull();
+    expect(parsePackedPath('raw/packs/ab.pack#12')).toBeNull();
+    expect(parsePackedPath('raw/packs/ab.pack#-1:3')).toBeNull();
+    expect(parsePackedPath('#1:3')).toBeNull();
   });
 });
 
@@ -74,12 +119,14 @@ describe('BlobStore file modes', () => {
     try {
       const s = new BlobStore(root);
       const raw = await s.store('raw', Buffer.from(`Subject: mode ${umask}\r\n\r\nx\r\n`));
+      const [packed] = await s.storePack('raw', [Buffer.from(`Subject: packed ${umask}\r\n\r\nx\r\n`)]);
+      const pack = parsePackedPath(packed!.path)!.file;
       const att = s.put('attachments', Buffer.from(`attachment ${umask}`));
       s.syncDirs();
       const mode = (p: string) => (statSync(path.join(root, p)).mode & 0o777).toString(8);
       return {
-        files: [mode(raw.path), mode(att.path)],
-        dirs: [mode('.'), mode('raw'), mode(path.dirname(raw.path)), mode('attachments'), mode(path.dirname(att.path)), mode('..')],
+        files: [mode(raw.path), mode(pack), mode(att.path)],
+        dirs: [mode('.'), mode('raw'), mode(path.dirname(raw.path)), mode(path.dirname(pack)), mode('attachments'), mode(path.dirname(att.path)), mode('..')],
       };
     } finally {
       process.umask(was);
@@ -87,10 +134,10 @@ describe('BlobStore file modes', () => {
   };
 
   it('files are 0600 and directories 0700 under a permissive umask', async () => {
-    expect(await modes(0)).toEqual({ files: ['600', '600'], dirs: Array(6).fill('700') });
+    expect(await modes(0)).toEqual({ files: ['600', '600', '600'], dirs: Array(7).fill('700') });
   });
 
   it('and still 0600/0700 under a umask that would take the owner bits away', async () => {
-    expect(await modes(0o277)).toEqual({ files: ['600', '600'], dirs: Array(6).fill('700') });
+    expect(await modes(0o277)).toEqual({ files: ['600', '600', '600'], dirs: Array(7).fill('700') });
   });
 });

@@ -10,7 +10,8 @@ import { freshUser } from '../support/ticketd.js';
 
 // "Once a message is marked on the server, its raw bytes, attachments and outcome are on
 // disk", checked on the system calls of a real `run --once` (strace -f, every thread): each
-// stored file is fsynced under its temporary name, renamed, and its directory fsynced; the
+// stored file (a batch's pack of raw mail, each attachment) is fsynced under its temporary
+// name, renamed, and its directory fsynced; the
 // database's WAL is fsynced after all of that (the commit naming them, synchronous=FULL);
 // only then is the UID STORE written to the IMAP socket.
 
@@ -91,7 +92,10 @@ describe('durable before marked', () => {
       const [from, to] = [...c.args.matchAll(/"([^"]*)"/g)].map((x) => x[1]!);
       return to?.startsWith(dataDir) ? [{ i, from: from!, to }] : [];
     });
-    expect(renames.filter((x) => x.to.includes('/raw/')).length).toBe(3);
+    // The three raw mails were fetched in one batch: one pack file holds them (storePack).
+    expect(renames.filter((x) => x.to.includes('/raw/')).map((x) => path.relative(dataDir, x.to))).toEqual([
+      expect.stringMatching(/^raw\/packs\/[0-9a-f]{64}\.pack$/),
+    ]);
     expect(renames.filter((x) => x.to.includes('/attachments/')).length).toBe(3);
     const fsyncs = seq.flatMap((c, i) => (c.name === 'fsync' || c.name === 'fdatasync' ? [{ i, file: fdPath(c.args) }] : []));
     let lastDirSync = -1;
