@@ -410,6 +410,20 @@ describe('staff commands by email', () => {
     expect(events(config, 'reply_address_refused')).toHaveLength(0);
     const forward = await parsed(to('joe@agency.example')[0]!.raw);
     expect(forward.text).toContain('Thanks, it works again.');
+
+    // Dana now holds joe's address for the ticket, and this server reports no DMARC result:
+    // a mail she writes as "From: joe" acts on nothing and reaches nobody.
+    smtp.received.length = 0;
+    const forged = staffReply({ from: 'IT Joe <joe@agency.example>', to: replyToOf(notice), subject: `Re: ${notice.subject}`, body: '#close\n\nClosing this, no charge.\n' });
+    await appendMail(dovecot, user, [forged.raw]);
+    await runOnce(config);
+    expect(ticket(config, 'TEC-1000')).toMatchObject({ status: 'open' });
+    expect(to('dana@bakery.example')).toHaveLength(0);
+    expect(events(config, 'staff_mail')).toHaveLength(1);
+    expect(events(config, 'reply_address_refused')).toEqual([expect.objectContaining({ reason: expect.stringContaining('copied to someone outside') })]);
+    const explained = to('joe@agency.example');
+    expect(explained).toHaveLength(1);
+    expect((await parsed(explained[0]!.raw)).text).toContain('changed nothing on the ticket');
   }, 60_000);
 
   it("the agent's out-of-office answering a forward: no loop, no relay, nothing changes", async () => {
