@@ -45,6 +45,9 @@ export const FROM_NAME_HEADER = 'X-Ticketd-From-Name';
  * Auto-Submitted header stops (rate_limits.staff_per_ticket).
  */
 const staffLimited: ReadonlySet<MailKind> = new Set(['confirmation', 'forward']);
+/** Files one forward of a client's message carries, and files it names as not carried. */
+const FORWARD_FILES_MAX = 50;
+const FORWARD_OMITTED_SHOWN = 20;
 /** At most one explanation a day per staff member: a misused reply address must not loop. */
 const REFUSED_EVERY_MS = 24 * 3600_000;
 
@@ -186,10 +189,17 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
     for (const f of messageFiles(db, messageId)) {
       if (!f.path) omitted.push({ filename: cleanLine(f.filename, 120), why: `${f.size} bytes, over limits.attachment_max_bytes: not stored` });
       else if (total + f.size > budget) omitted.push({ filename: cleanLine(f.filename, 120), why: `${f.size} bytes: the mail would carry more than limits.mail_attachments_max_bytes (${budget})` });
+      // Empty files cost no bytes: a client's mail of 100,000 of them must not become one
+      // forward of 100,000 parts (or a list of 100,000 names) in the agent's mailbox.
+      else if (attached.length >= FORWARD_FILES_MAX) omitted.push({ filename: cleanLine(f.filename, 120), why: `the mail carries at most ${FORWARD_FILES_MAX} files` });
       else {
         attached.push(f.id);
         total += f.size;
       }
+    }
+    if (omitted.length > FORWARD_OMITTED_SHOWN) {
+      const more = omitted.length - FORWARD_OMITTED_SHOWN;
+      omitted.splice(FORWARD_OMITTED_SHOWN, more, { filename: `${more} more files`, why: 'not listed here' });
     }
     return { attached, omitted };
   }

@@ -136,6 +136,12 @@ export interface LookupPort {
   isOwnMessageId(id: string): boolean;
   /** A client we have seen before (any earlier ticket or mail). */
   isKnownClient(email: string): boolean;
+  /**
+   * True when a staff mail of this staff member on this ticket was copied to someone outside
+   * (a `reply_address_exposed` event) at or after `since`: the signed reply addresses issued
+   * before then may be in other hands.
+   */
+  replyAddressExposed(ticketId: number, staffId: string, since: Date): boolean;
 }
 
 export interface StageContext {

@@ -45,6 +45,7 @@ const emptyLookup: LookupPort = {
   ticketByMessageIds: () => null,
   isOwnMessageId: () => false,
   isKnownClient: () => false,
+  replyAddressExposed: () => false,
 };
 
 /**

@@ -158,7 +158,7 @@ export function applyStaffMail(ctx: ServiceContext, input: StaffMailIn): StaffMa
   const s = storesOf(ctx.db);
   if (outside.length) {
     s.events.add({ ticketId: input.ticketId, journalId: input.journalId, actor: member.id, via: 'email', kind: 'reply_address_exposed', at: at(ctx), data: { to: outside } });
-    text += `\n\nWarning: your mail also went to ${outside.join(', ')}, who ${outside.length === 1 ? 'has' : 'have'} now seen everything in it${clientCopied ? ' (the client too: your whole mail, command lines included)' : ''} and this ticket's reply address. The address acts on the ticket only with a mail from your own address, so it gives them nothing by itself; but a mail server that does not check your domain's DMARC lets anyone write "From: you". Reply to ticket mail without copying others in: the client gets your text from us.`;
+    text += `\n\nWarning: your mail also went to ${outside.join(', ')}, who ${outside.length === 1 ? 'has' : 'have'} now seen everything in it${clientCopied ? ' (the client too: your whole mail, command lines included)' : ''} and this ticket's reply address. Anyone can write "From: you", so until tomorrow's mails bring a new address, this one acts on the ticket only when your domain's DMARC passes at our server. Reply to ticket mail without copying others in: the client gets your text from us.`;
   }
   s.events.add({
     ticketId: input.ticketId,

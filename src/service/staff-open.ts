@@ -1,6 +1,6 @@
 import { cleanName } from '../mail/clean-text.js';
 import { tokenOf } from '../mail/reply-address.js';
-import { isOwnAddress, mailboxProblem } from '../outbox/recipient.js';
+import { isOwnAddress, mailboxProblem, recipientKey } from '../outbox/recipient.js';
 import type { Command } from '../router/commands/parse.js';
 import { parseCommands } from '../router/commands/parse.js';
 import { domainOf, inDomain } from '../router/mail-fields.js';
@@ -43,7 +43,9 @@ function clientProblem(ctx: ServiceContext, address: string): string | null {
   if (problem) return `the address ${problem}`;
   const a = address.toLowerCase();
   if (isOwnAddress(ctx.config.support_address, a) || tokenOf(ctx.config, a)) return `${a} is our own support address`;
-  if (ctx.config.staff.some((s) => s.email.toLowerCase() === a || s.aliases.some((x) => x.toLowerCase() === a))) return `${a} is a staff address`;
+  // By the +tag-free key, as the outbox counts: joe+x@ is delivered to joe's own box.
+  const key = recipientKey(a);
+  if (ctx.config.staff.some((s) => [s.email, ...s.aliases].some((x) => recipientKey(x) === key))) return `${a} is a staff address`;
   return null;
 }
 

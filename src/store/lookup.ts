@@ -25,6 +25,9 @@ export function createLookup(db: Db): LookupPort {
     `SELECT 1 AS one FROM clients WHERE email = ? UNION ALL
      SELECT 1 FROM tickets WHERE client_email = ? LIMIT 1`,
   );
+  const exposed = db.prepare<[number, string, string], { one: number }>(
+    `SELECT 1 AS one FROM events WHERE ticket_id = ? AND kind = 'reply_address_exposed' AND actor = ? AND at >= ? LIMIT 1`,
+  );
   return {
     ticketByKey: (key) => byKey.get(key.toUpperCase()) ?? null,
     ticketById: (id) => byId.get(id) ?? null,
@@ -38,5 +41,6 @@ export function createLookup(db: Db): LookupPort {
     },
     isOwnMessageId: (id) => ownId.get(id) !== undefined,
     isKnownClient: (email) => knownClient.get(email.toLowerCase(), email.toLowerCase()) !== undefined,
+    replyAddressExposed: (ticketId, staffId, since) => exposed.get(ticketId, staffId, since.toISOString()) !== undefined,
   };
 }

@@ -385,6 +385,25 @@ describe('staff commands by email', () => {
     expect(toDana[0]!.raw).not.toContain('HTTP 502');
   }, 60_000);
 
+  it("a client's mail of 300 empty files (same name): the forward carries 50 and names 20 of the rest", async () => {
+    const { user, config } = setup('cmdfwdmany');
+    const { first } = await opened(user, config);
+    smtp.received.length = 0;
+    const flood = withFiles(
+      [`From: ${DANA}`, 'To: support@agency.example', 'Subject: Re: [TEC-1000] Our website is down', `In-Reply-To: <${first.messageId}>`],
+      'Some files.',
+      Array.from({ length: 300 }, (): [string, string, Buffer] => ['empty.txt', 'text/plain', Buffer.alloc(0)]),
+    );
+    await appendMail(dovecot, user, [flood]);
+    await runOnce(config);
+    const forwards = to('joe@agency.example');
+    expect(forwards).toHaveLength(1);
+    const forward = await parsed(forwards[0]!.raw);
+    expect(forward.attachments).toHaveLength(50);
+    expect(forward.text!.match(/the mail carries at most 50 files/g)).toHaveLength(20);
+    expect(forward.text).toContain('230 more files: not listed here');
+  }, 60_000);
+
   it('a reply that copies the client in is recorded, not sent again, and warned of; the client answering all lands on the ticket as theirs', async () => {
     const { user, config } = setup('cmdcc');
     const { notice } = await opened(user, config);
@@ -410,6 +429,20 @@ describe('staff commands by email', () => {
     expect(events(config, 'reply_address_refused')).toHaveLength(0);
     const forward = await parsed(to('joe@agency.example')[0]!.raw);
     expect(forward.text).toContain('Thanks, it works again.');
+
+    // Dana now holds joe's address for the ticket, and this server reports no DMARC result:
+    // a mail she writes as "From: joe" acts on nothing and reaches nobody.
+    smtp.received.length = 0;
+    const forged = staffReply({ from: 'IT Joe <joe@agency.example>', to: replyToOf(notice), subject: `Re: ${notice.subject}`, body: '#close\n\nClosing this, no charge.\n' });
+    await appendMail(dovecot, user, [forged.raw]);
+    await runOnce(config);
+    expect(ticket(config, 'TEC-1000')).toMatchObject({ status: 'open' });
+    expect(to('dana@bakery.example')).toHaveLength(0);
+    expect(events(config, 'staff_mail')).toHaveLength(1);
+    expect(events(config, 'reply_address_refused')).toEqual([expect.objectContaining({ reason: expect.stringContaining('copied to someone outside') })]);
+    const explained = to('joe@agency.example');
+    expect(explained).toHaveLength(1);
+    expect((await parsed(explained[0]!.raw)).text).toContain('changed nothing on the ticket');
   }, 60_000);
 
   it("the agent's out-of-office answering a forward: no loop, no relay, nothing changes", async () => {

@@ -78,19 +78,22 @@ describe('#client: verified staff open a ticket for a client by mail', () => {
       leeWrites('#client dana@bakery\n#type tech\n\nTheir site is down.\n', true, 'Site down, second try'),
       leeWrites('#client dana@bakery.example\n#tbc\n\nTheir site is down.\n', true, 'Site down, third try'),
       leeWrites('#client support+t.abc@agency.example\n\nLoop me.\n', true, 'Site down, fourth try'),
+      // A staff member's address with a +tag is still theirs (the mail lands in their box).
+      leeWrites('#client Joe+Clients@agency.example\n\nTest ticket.\n', true, 'Site down, fifth try'),
     ]);
     await runOnce(config);
     expect(ticketRows(config)).toEqual([]);
-    expect(journal(config).map((r) => r.outcome)).toEqual(['command', 'command', 'command', 'command']);
-    expect(smtp.received.map((r) => r.to)).toEqual([['lee@agency.example'], ['lee@agency.example'], ['lee@agency.example'], ['lee@agency.example']]);
+    expect(journal(config).map((r) => r.outcome)).toEqual(['command', 'command', 'command', 'command', 'command']);
+    expect(smtp.received.map((r) => r.to)).toEqual([['lee@agency.example'], ['lee@agency.example'], ['lee@agency.example'], ['lee@agency.example'], ['lee@agency.example']]);
     const texts = await Promise.all(smtp.received.map(async (r) => (await parsed(r.raw)).text!));
     expect(texts[0]).toContain('#type webiste: REFUSED, no request type "webiste" (known: refund, tech, facebook, seo, billing, triage)');
     expect(texts[0]).toContain('No ticket was opened and nothing was sent to anyone');
     expect(texts[1]).toContain('#client dana@bakery: REFUSED, the address');
     expect(texts[2]).toContain('#tbc: REFUSED, not for a new ticket');
     expect(texts[3]).toContain('is our own support address');
+    expect(texts[4]).toContain('joe+clients@agency.example is a staff address');
     expect(smtp.received[0]!.subject).toBe('Your mail on Site down for the bakery');
-    expect(readDb(config, (db) => db.prepare(`SELECT COUNT(*) AS n FROM events WHERE kind = 'staff_open_refused'`).get())).toEqual({ n: 4 });
+    expect(readDb(config, (db) => db.prepare(`SELECT COUNT(*) AS n FROM events WHERE kind = 'staff_open_refused'`).get())).toEqual({ n: 5 });
   }, 60_000);
 
   it('a forged staff From (no DMARC pass at our server) cannot: its #client line is text of its own ticket and nobody is mailed', async () => {

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runPipeline } from '../../src/router/pipeline.js';
 import type { LookupPort } from '../../src/router/types.js';
 import { openDb } from '../../src/store/db.js';
+import { eventStore } from '../../src/store/events.js';
 import { createLookup } from '../../src/store/lookup.js';
 import { insertOutbox } from '../../src/store/outbox.js';
 import { ticketStore } from '../../src/store/tickets.js';
@@ -38,10 +39,13 @@ function seedOutbox(ticketId: number | null, toAddr: string, messageId: string):
 const photo = seedTicket('TECH', 'New team photo for the website', 'frontdesk@smile.example', ['c1@smile.example', 'c2@smile.example'], ['ticketd.TECH-1000.ack@us.example', 'ticketd.TECH-1000.assigned@us.example']);
 const bill = seedTicket('REF', 'Question about November invoice', 'maria@tapas.example', ['cb@tapas.example'], ['ticketd.REF-1001.ack@us.example']);
 seedOutbox(null, 'maria@tapas.example', 'ticketd.status.1@us.example');
+// joe copied the photo ticket's client on a staff mail (staff-mail.ts writes this event).
+const exposedAt = '2026-11-24T10:00:00.000Z';
+eventStore(db).add({ ticketId: photo.id, journalId: null, at: exposedAt, actor: 'joe', via: 'email', kind: 'reply_address_exposed', data: { to: ['frontdesk@smile.example'] } });
 
 const lookups: [string, LookupPort][] = [
   ['createLookup', createLookup(db)],
-  ['fakeLookup', fakeLookup({ tickets: [photo, bill], ownMessageIds: ['ticketd.status.1@us.example'] })],
+  ['fakeLookup', fakeLookup({ tickets: [photo, bill], ownMessageIds: ['ticketd.status.1@us.example'], exposed: [{ ticketId: photo.id, staffId: 'joe', at: new Date(exposedAt) }] })],
 ];
 
 describe.each(lookups)('%s', (_name, lookup) => {
@@ -67,6 +71,15 @@ describe.each(lookups)('%s', (_name, lookup) => {
     ['x@else.example', false],
   ])('isOwnMessageId(%s) is %s', (id, own) => {
     expect(lookup.isOwnMessageId(id)).toBe(own);
+  });
+
+  it.each([
+    ['the copied staff member, since a day before', photo.id, 'joe', '2026-11-24T00:00:00.000Z', true],
+    ['the copied staff member, since after the copy', photo.id, 'joe', '2026-11-25T00:00:00.000Z', false],
+    ['another staff member on that ticket', photo.id, 'olivia', '2026-11-24T00:00:00.000Z', false],
+    ['another ticket', bill.id, 'joe', '2026-11-24T00:00:00.000Z', false],
+  ])('replyAddressExposed: %s', (_n, ticketId, staffId, since, exposed) => {
+    expect(lookup.replyAddressExposed(ticketId, staffId, new Date(since))).toBe(exposed);
   });
 });
 

@@ -12,7 +12,9 @@ export interface FakeTicket extends TicketRef {
   sentMessageIds?: string[];
 }
 
-export function fakeLookup(opts: { tickets?: FakeTicket[]; ownMessageIds?: string[]; knownClients?: string[] } = {}): LookupPort {
+export function fakeLookup(
+  opts: { tickets?: FakeTicket[]; ownMessageIds?: string[]; knownClients?: string[]; exposed?: { ticketId: number; staffId: string; at: Date }[] } = {},
+): LookupPort {
   const tickets = opts.tickets ?? [];
   const strip = ({ messageIds: _ids, sentMessageIds: _sent, ...t }: FakeTicket): TicketRef => t;
   const own = new Set([...(opts.ownMessageIds ?? []), ...tickets.flatMap((t) => t.sentMessageIds ?? [])]);
@@ -35,5 +37,6 @@ export function fakeLookup(opts: { tickets?: FakeTicket[]; ownMessageIds?: strin
     },
     isOwnMessageId: (id) => own.has(id),
     isKnownClient: (email) => (opts.knownClients ?? []).includes(email.toLowerCase()),
+    replyAddressExposed: (ticketId, staffId, since) => (opts.exposed ?? []).some((e) => e.ticketId === ticketId && e.staffId === staffId && e.at >= since),
   };
 }

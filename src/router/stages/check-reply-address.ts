@@ -43,11 +43,19 @@ export const checkReplyAddress: DescribedStage = {
     // second From header or address, or DMARC fail/permerror/temperror, and it proves nothing.
     const auth = soFar.authentication;
     const originators = mail.originators.from.length !== 1 || mail.originators.groups.includes('from');
+    // Once a staff mail with this address was copied to someone outside (the client, a vendor),
+    // they hold the token: from then on it is a proof only together with a DMARC pass, or
+    // anyone who has it could write "From: staff" where our server reports no DMARC result.
+    // Addresses issued on a later day are new tokens the outsider never saw.
+    const exposed =
+      claimed && verdict?.ok && !auth?.passed && ctx.lookup.replyAddressExposed(verdict.ticketId, claimed.id, new Date(verdict.issuedDay * 86_400_000))
+        ? `this reply address was copied to someone outside on a staff mail, so it acts only with a From that passed DMARC at our server (${auth ? auth.detail : 'no trusted Authentication-Results configured'}); reply to a mail of ours from a later day, or use the command line`
+        : null;
     const forged = originators
       ? 'its From is not exactly one address'
       : auth?.failed || (auth && !auth.passed && /^dmarc=(?!none\b)/.test(auth.detail))
         ? `its From is forged or unproven: it did not pass at our server (${auth!.detail})`
-        : null;
+        : exposed;
     if (claimed && verdict && verdict.ok && !forged) {
       const ticket = ctx.lookup.ticketById(verdict.ticketId);
       if (!ticket) return { plan: { action: 'ignore', reason: `signed reply address for ticket #${verdict.ticketId}, which no longer exists` }, note: 'no such ticket' };

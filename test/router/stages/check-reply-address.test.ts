@@ -42,6 +42,37 @@ describe('check-reply-address', () => {
     expect(await run('seth@brightpixel.example', signed(), { authentication: quiet })).toMatchObject({ plan: { action: 'staff-mail' } });
   });
 
+  it('an address copied to someone outside acts only with a DMARC pass from then on; one issued on a later day is new', async () => {
+    const lookup = fakeLookup({ tickets: [ticket], exposed: [{ ticketId: 12, staffId: 'seth', at: new Date('2026-11-27T09:30:00Z') }] });
+    const exposedCtx = { ...ctx, lookup };
+    const go = async (to: string, soFar: Decision = {}) =>
+      checkReplyAddress.run(await mailOf({ From: 'seth@brightpixel.example', To: to, Subject: 'Re: [SEO-1012] Listing gone' }, '#close\nDone.\n'), soFar, exposedCtx);
+    // The client who was copied writes "From: seth": no trusted results, or none about DMARC.
+    const quiet = { passed: false, failed: false, authservId: 'mx.brightpixel.example', detail: 'no DMARC result' };
+    for (const soFar of [{}, { authentication: quiet }]) {
+      expect(await go(signed(), soFar)).toMatchObject({
+        plan: { action: 'append', ticket: { key: 'SEO-1012' }, thirdParty: expect.stringContaining('copied to someone outside') },
+        patch: { replyAddressRefused: { explainTo: 'seth' } },
+      });
+    }
+    // Issued the day before the copy: the same may have been quoted in it, so also refused.
+    expect(await go(signed('seth', new Date('2026-11-26T08:00:00Z')))).not.toMatchObject({ plan: { action: 'staff-mail' } });
+    // Seth's own server vouches for him: still his.
+    const pass = { passed: true, failed: false, authservId: 'mx.brightpixel.example', detail: 'dmarc=pass header.from=brightpixel.example' };
+    expect(await go(signed(), { authentication: pass })).toMatchObject({ plan: { action: 'staff-mail' } });
+    // A mail of ours from a later day carries a token the outsider never saw.
+    const later = new Date('2026-11-28T08:00:00Z');
+    const next = await checkReplyAddress.run(
+      await mailOf({ From: 'seth@brightpixel.example', To: signed('seth', later), Subject: 'Re: [SEO-1012] Listing gone' }, '#close\nDone.\n'),
+      {},
+      { ...exposedCtx, now: () => later },
+    );
+    expect(next).toMatchObject({ plan: { action: 'staff-mail' } });
+    // Another staff member's address on the same ticket was not copied.
+    const joe = await checkReplyAddress.run(await mailOf({ From: 'joe@brightpixel.example', To: signed('joe'), Subject: 'Re: x' }, 'ok\n'), {}, exposedCtx);
+    expect(joe).toMatchObject({ plan: { action: 'staff-mail' } });
+  });
+
   it('accepts one of the staff member\'s aliases as From', async () => {
     expect(await run('seth.phone@mobile.example', signed())).toMatchObject({ plan: { action: 'staff-mail', sender: { staffId: 'seth' } } });
   });
