@@ -88,9 +88,10 @@ export interface Decision {
   signedReply?: { ticketId: number; staffId: string };
   /**
    * Mail to a signed reply address that did not count (tampered, expired, another sender):
-   * `explainTo` is the staff id whose configured address hears why (null: nobody we know).
+   * `explainTo` is the staff id whose configured address hears why (null: nobody we know);
+   * `leaked` the staff id whose valid token came from someone outside (recorded as exposed).
    */
-  replyAddressRefused?: { explainTo: string | null; reason: string };
+  replyAddressRefused?: { explainTo: string | null; reason: string; leaked?: string };
 }
 
 export interface Authentication {
@@ -137,7 +138,8 @@ export interface LookupPort {
   /** A client we have seen before (any earlier ticket or mail). */
   isKnownClient(email: string): boolean;
   /**
-   * True when a staff mail of this staff member on this ticket was copied to someone outside
+   * True when a staff mail of this staff member on this ticket was copied to someone outside,
+   * or someone outside wrote with their valid token
    * (a `reply_address_exposed` event) at or after `since`: the signed reply addresses issued
    * before then may be in other hands.
    */

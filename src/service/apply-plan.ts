@@ -170,6 +170,18 @@ function applyToTickets(ctx: ApplyContext, s: Stores, input: PlannedMessage): Ap
     });
     for (const hook of ctx.hooks) hook(ctx.db, { kind: 'reply-address-refused', staffId: refused.explainTo, reason: refused.reason, ticketId: applied.ticketId, journalId: input.journalId });
   }
+  if (refused?.leaked && applied.ticketId !== null) {
+    // The same event a copy to an outsider writes: check-reply-address then wants a DMARC pass.
+    s.events.add({
+      ticketId: applied.ticketId,
+      journalId: input.journalId,
+      actor: refused.leaked,
+      via: 'email',
+      kind: 'reply_address_exposed',
+      at: nowIso(),
+      data: { usedBy: input.mail.from?.address ?? 'unknown' },
+    });
+  }
   return applied;
 }
 

@@ -183,6 +183,25 @@ describe('staff commands by email', () => {
     expect(text).toContain('Your text is kept on the ticket as an internal note.');
   }, 60_000);
 
+  it("an outsider writing with joe's valid token marks it leaked: from then on \"From: joe\" without a DMARC pass acts on nothing", async () => {
+    const { user, config } = setup('leaked');
+    const { notice } = await opened(user, config);
+    const signed = replyToOf(notice);
+    const outsider = staffReply({ from: 'mallory@elsewhere.example', to: signed, subject: `Re: ${notice.subject}`, body: 'Found this address in a forwarded mail.\n' });
+    await appendMail(dovecot, user, [outsider.raw]);
+    await runOnce(config);
+    expect(events(config, 'reply_address_exposed')).toEqual([{ usedBy: 'mallory@elsewhere.example' }]);
+    const before = ticket(config, 'TEC-1000');
+    smtp.received.length = 0;
+    const forged = staffReply({ from: 'IT Joe <joe@agency.example>', to: signed, subject: `Re: ${notice.subject}`, body: '#close\n\nClosing this, no charge.\n' });
+    await appendMail(dovecot, user, [forged.raw]);
+    await runOnce(config);
+    expect(ticket(config, 'TEC-1000')).toEqual(before);
+    expect(to('dana@bakery.example')).toHaveLength(0);
+    expect(events(config, 'staff_mail')).toHaveLength(0);
+    expect(events(config, 'reply_address_refused').at(-1)).toEqual(expect.objectContaining({ reason: expect.stringContaining('copied to someone outside') }));
+  }, 60_000);
+
   it('a valid token with another staff From, a tampered token, an expired token: nothing changes; the owner hears once a day', async () => {
     const { user, config } = setup('cmdrefuse');
     const { notice } = await opened(user, config);
