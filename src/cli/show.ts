@@ -51,7 +51,7 @@ function render({ ticket: t, messages, attachments, events }: TicketDetail, full
     const author = m.thirdParty ? 'third party (changed nothing)' : m.authorKind;
     out.push(`#${m.id} ${arrow} ${when(m.createdAt)} ${author} ${m.authorEmail ?? ''}`.trimEnd());
     if (m.subject) out.push(`    Subject: ${m.subject}`);
-    if (m.sentAt) out.push(`    Date: ${m.sentAt} (the sender's)`);
+    if (m.sentAt) out.push(`    Date: ${when(m.sentAt)} (the sender's clock)`);
     const text = (full ? m.bodyText : m.visibleText).trim();
     out.push(text ? indent(text) : '    (no text)');
     for (const a of attachments.filter((x) => x.messageId === m.id)) {

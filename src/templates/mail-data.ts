@@ -8,7 +8,7 @@ export type MailKind = (typeof mailKinds)[number];
 export const fileStem = (kind: MailKind): string => kind.replace(/_/g, '-');
 
 export interface Brand {
-  /** config public_name, e.g. "Acme client services". */
+  /** config public_name, e.g. "Bright Pixel Media Support". */
   name: string;
   /** The support address replies go to. */
   address: string;

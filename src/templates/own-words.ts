@@ -21,13 +21,13 @@ export function opensWithGreeting(text: string): boolean {
 
 /**
  * The text ends with a sign-off of its own: a closing word on one of the last three lines, or
- * the agent's first name alone on the last line.
+ * the agent's name, or one word of it ("Joe" for "IT Joe"), alone on the last line.
  */
 export function endsWithSignOff(text: string, staffName: string): boolean {
   const tail = lines(text).slice(-3);
   if (tail.length === 0) return false;
   if (tail.some((l) => l.length <= 60 && CLOSING.test(l.toLowerCase()))) return true;
-  const first = staffName.trim().split(/\s+/)[0]?.toLowerCase();
+  const name = staffName.trim().toLowerCase();
   const last = tail[tail.length - 1]!.toLowerCase().replace(/[.,!]+$/, '');
-  return !!first && (last === first || last === staffName.trim().toLowerCase());
+  return name !== '' && (last === name || name.split(/\s+/).includes(last));
 }

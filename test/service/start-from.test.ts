@@ -101,7 +101,7 @@ describe('first start: mailbox.start_from', () => {
     writeFileSync(file, stringify(configData(path.dirname(config.database), user, dovecot)));
     const shown = ticketd(['show', 'REF-1000', '-c', file]);
     expect(shown.status, shown.stderr).toBe(0);
-    expect(shown.stdout).toContain("    Date: 2026-11-23T08:14:00.000Z (the sender's)");
+    expect(shown.stdout).toContain("    Date: 2026-11-23 08:14 UTC (the sender's clock)");
     const eml = path.join(path.dirname(config.database), 'dated.eml');
     writeFileSync(eml, clientMail({ subject: 'Refund with a date' }).raw);
     expect(ticketd(['explain', eml, '-c', file]).stdout).toMatch(/date +2026-11-23T08:14:00\.000Z/);

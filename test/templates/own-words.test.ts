@@ -33,6 +33,7 @@ describe('endsWithSignOff', () => {
     ['C\'est fait.\n\nCordialement,\nJoe', 'Joe Martin'],
     ['Erledigt.\n\nViele Grüße\nJoe', 'Joe Martin'],
     ['Done.\n\nOlivia', 'Olivia Park'],
+    ['Fixed, try once more.\n\nJoe', 'IT Joe'],
     ['Done.\n\nPozdrawiam\nJoe', 'Joe Martin'],
   ])('sees the agent\'s own sign-off in %j', (text, name) => {
     expect(endsWithSignOff(text, name)).toBe(true);
@@ -40,6 +41,7 @@ describe('endsWithSignOff', () => {
 
   it.each([
     ['Your listing is back. It can take a day to show everywhere.', 'Seth Ray'],
+    ['The form works again.\n\nAsk for Joe if it breaks.', 'IT Joe'],
     ['We looked at the invoice and corrected the VAT line.\nYou will get the new one today.', 'Seth Ray'],
     ['Thanks to the new settings, the page loads in a second now, and the form sends again.\nNothing else changed.\nTell us if it breaks.', 'Seth Ray'],
   ])('adds ours to %j', (text, name) => {
