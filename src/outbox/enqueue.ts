@@ -295,6 +295,7 @@ export function createOutboxHook(config: Config, templates: Templates, opts: Out
           checkerName: change.by.name,
           reason: change.reason,
           typeLabel: typeOf(t)?.label ?? t.typeId,
+          replyByMail: !!config.reply_addresses,
         }, onTicket(t), { ticketId: t.id, journalId: null }, { signFor: { ticketId: t.id, staffId: worker.id } });
         return;
       }

@@ -56,6 +56,8 @@ export interface SentBackData extends Base {
   checkerName: string;
   reason: string;
   typeLabel: string;
+  /** Signed reply addresses are configured: "#tbc" in a reply to this notice marks it done. */
+  replyByMail: boolean;
 }
 
 /** A staff member's answer to the client, written by a person and signed with their name. */

@@ -84,6 +84,7 @@ export function sampleData(brand: Brand): MailData {
       checkerName: 'Lee',
       reason: 'The opening hours on the listing are still last year\'s',
       typeLabel: 'SEO',
+      replyByMail: true,
     },
     reply: {
       brand,

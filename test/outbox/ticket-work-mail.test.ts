@@ -14,8 +14,8 @@ const lee: Actor = { kind: 'staff', id: 'lee', role: 'lead' };
 const seth: Actor = { kind: 'staff', id: 'seth', role: 'agent' };
 const dana: Actor = { kind: 'client', email: 'dana@bakery.example' };
 
-function setup() {
-  const config = outboxConfig();
+function setup(over: Record<string, unknown> = {}) {
+  const config = outboxConfig(over);
   const db = openDb(':memory:');
   const ctx = { db, config, hooks: [createOutboxHook(config, loadTemplates(config))] };
   const opened = svc.open(ctx, dana, 'email', {
@@ -67,6 +67,19 @@ describe('mail from staff work', () => {
     expect(notice).toMatchObject({ kind: 'sent_back', toAddr: 'seth@agency.example', subject: `[${key}] Sent back to you: Listing gone` });
     expect(notice!.text).toContain('Lee checked');
     expect(notice!.text).toContain('Why: opening hours still wrong');
+    // Without signed reply addresses a reply by mail reaches nothing: the notice names the CLI.
+    expect(notice!.text).toContain(`ticketd done ${key}`);
+    expect(notice!.text).not.toContain('#tbc');
+  });
+
+  it('with signed reply addresses, the send-back notice says a "#tbc" reply marks it done', () => {
+    const { ctx, key, fresh } = setup({ reply_addresses: { keys: [{ version: 1, secret: 'a secret for the tests' }] } });
+    ok(svc.done(ctx, seth, 'cli', { key }));
+    fresh();
+    ok(svc.sendBack(ctx, lee, 'cli', { target: { key }, reason: 'opening hours still wrong' }));
+    const [notice] = fresh();
+    expect(notice!.text).toContain('reply to this email with "#tbc" on the first line');
+    expect(notice!.html).toContain('<code>#tbc</code>');
   });
 
   it('a staff reply: to the client on the thread, signed with the name, carrying no automatic-reply headers; stored with its Message-ID', () => {
