@@ -78,6 +78,14 @@ function staffReply(o: { from: string; to: string; subject: string; inReplyTo?: 
   });
 }
 
+/** `from` answers the notice at its signed Reply-To, as a mail client would; one daemon pass reads it. */
+async function answerNotice(user: string, config: Config, notice: ParsedMail, from: string, body: string, headers?: string[]) {
+  const reply = staffReply({ from, to: replyToOf(notice), subject: `Re: ${notice.subject}`, body, ...(headers ? { headers } : {}) });
+  await appendMail(dovecot, user, [reply.raw]);
+  await runOnce(config);
+  return reply;
+}
+
 /** Dana opens a Technical ticket (assigned to joe); returns joe's notice. */
 async function opened(user: string, config: Config) {
   const first = clientMail({ from: DANA, subject: 'Our website is down', body: 'Hello,\n\nThe site shows an error since this morning.\n\nDana\n' });
@@ -155,9 +163,7 @@ describe('staff commands by email', () => {
     const { user, config } = setup('cmdassign');
     const { notice } = await opened(user, config);
     smtp.received.length = 0;
-    const reply = staffReply({ from: 'joe@agency.example', to: replyToOf(notice), subject: `Re: ${notice.subject}`, body: '#assign seth\n\nSeth knows this server better.\n' });
-    await appendMail(dovecot, user, [reply.raw]);
-    await runOnce(config);
+    await answerNotice(user, config, notice, 'joe@agency.example', '#assign seth\n\nSeth knows this server better.\n');
     expect(to('dana@bakery.example')).toHaveLength(0);
     expect(ticket(config, 'TEC-1000')).toMatchObject({ assignee: 'joe' });
     expect(events(config, 'note').map((e) => e.text)).toEqual(['Seth knows this server better.']);
@@ -172,9 +178,7 @@ describe('staff commands by email', () => {
     const { user, config } = setup('cmdtypo');
     const { notice } = await opened(user, config);
     smtp.received.length = 0;
-    const reply = staffReply({ from: 'joe@agency.example', to: replyToOf(notice), subject: `Re: ${notice.subject}`, body: '#internl\n#priority high\n\nThe client sounds annoyed; their host is cheap.\n' });
-    await appendMail(dovecot, user, [reply.raw]);
-    await runOnce(config);
+    await answerNotice(user, config, notice, 'joe@agency.example', '#internl\n#priority high\n\nThe client sounds annoyed; their host is cheap.\n');
     expect(to('dana@bakery.example')).toHaveLength(0);
     expect(ticket(config, 'TEC-1000')).toMatchObject({ priority: 'normal' });
     expect(events(config, 'note').map((e) => e.text)).toEqual(['The client sounds annoyed; their host is cheap.']);
@@ -186,16 +190,11 @@ describe('staff commands by email', () => {
   it("an outsider writing with joe's valid token marks it leaked: from then on \"From: joe\" without a DMARC pass acts on nothing", async () => {
     const { user, config } = setup('leaked');
     const { notice } = await opened(user, config);
-    const signed = replyToOf(notice);
-    const outsider = staffReply({ from: 'mallory@elsewhere.example', to: signed, subject: `Re: ${notice.subject}`, body: 'Found this address in a forwarded mail.\n' });
-    await appendMail(dovecot, user, [outsider.raw]);
-    await runOnce(config);
+    await answerNotice(user, config, notice, 'mallory@elsewhere.example', 'Found this address in a forwarded mail.\n');
     expect(events(config, 'reply_address_exposed')).toEqual([{ usedBy: 'mallory@elsewhere.example' }]);
     const before = ticket(config, 'TEC-1000');
     smtp.received.length = 0;
-    const forged = staffReply({ from: 'IT Joe <joe@agency.example>', to: signed, subject: `Re: ${notice.subject}`, body: '#close\n\nClosing this, no charge.\n' });
-    await appendMail(dovecot, user, [forged.raw]);
-    await runOnce(config);
+    await answerNotice(user, config, notice, 'IT Joe <joe@agency.example>', '#close\n\nClosing this, no charge.\n');
     expect(ticket(config, 'TEC-1000')).toEqual(before);
     expect(to('dana@bakery.example')).toHaveLength(0);
     expect(events(config, 'staff_mail')).toHaveLength(0);
@@ -349,9 +348,7 @@ describe('staff commands by email', () => {
     const { notice } = await opened(user, config);
     smtp.received.length = 0;
     const rotated: Config = { ...config, reply_addresses: { ...config.reply_addresses!, keys: [{ version: 1, secret: SECRET }, { version: 2, secret: 'the next secret, rotated in' }] } };
-    const reply = staffReply({ from: 'joe@agency.example', to: replyToOf(notice), subject: `Re: ${notice.subject}`, body: '#priority high\n' });
-    await appendMail(dovecot, user, [reply.raw]);
-    await runOnce(rotated);
+    await answerNotice(user, rotated, notice, 'joe@agency.example', '#priority high\n');
     expect(ticket(config, 'TEC-1000')).toMatchObject({ priority: 'high' });
     const confirmation = await parsed(to('joe@agency.example')[0]!.raw);
     expect(confirmation.text).toContain('#priority high: done');
@@ -427,9 +424,7 @@ describe('staff commands by email', () => {
     const { user, config } = setup('cmdcc');
     const { notice } = await opened(user, config);
     smtp.received.length = 0;
-    const reply = staffReply({ from: 'joe@agency.example', to: replyToOf(notice), subject: `Re: ${notice.subject}`, body: 'Hi Dana, fixed.\n', headers: ['Cc: Dana <dana@bakery.example>'] });
-    await appendMail(dovecot, user, [reply.raw]);
-    await runOnce(config);
+    const reply = await answerNotice(user, config, notice, 'joe@agency.example', 'Hi Dana, fixed.\n', ['Cc: Dana <dana@bakery.example>']);
     expect(to('dana@bakery.example')).toHaveLength(0); // she had it from Joe directly
     expect(ticket(config, 'TEC-1000')).toMatchObject({ status: 'open', blue: 0 });
     expect(events(config, 'staff_replied')).toEqual([expect.objectContaining({ direct: true, to: 'dana@bakery.example' })]);
@@ -452,9 +447,7 @@ describe('staff commands by email', () => {
     // Dana now holds joe's address for the ticket, and this server reports no DMARC result:
     // a mail she writes as "From: joe" acts on nothing and reaches nobody.
     smtp.received.length = 0;
-    const forged = staffReply({ from: 'IT Joe <joe@agency.example>', to: replyToOf(notice), subject: `Re: ${notice.subject}`, body: '#close\n\nClosing this, no charge.\n' });
-    await appendMail(dovecot, user, [forged.raw]);
-    await runOnce(config);
+    await answerNotice(user, config, notice, 'IT Joe <joe@agency.example>', '#close\n\nClosing this, no charge.\n');
     expect(ticket(config, 'TEC-1000')).toMatchObject({ status: 'open' });
     expect(to('dana@bakery.example')).toHaveLength(0);
     expect(events(config, 'staff_mail')).toHaveLength(1);
