@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drainOutbox } from '../../src/outbox/deliver.js';
@@ -12,6 +11,7 @@ import { loadTemplates } from '../../src/templates/load.js';
 import { outboxConfig } from '../support/outbox-config.js';
 import { clientMessage, makeTicket } from '../support/outbox-db.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
+import { captureLog } from '../support/log-lines.js';
 
 // Outgoing mail never logs in or travels in plaintext unless the config says so. The receiver
 // offers AUTH but no STARTTLS: what a submission server looks like once the offer is stripped.
@@ -53,23 +53,12 @@ function outboxWithTwoMails(allowPlaintext: boolean) {
   return { config, db };
 }
 
-function capturingLogger() {
-  const lines: { level: number; msg: string }[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const l of chunk.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(l) as { level: number; msg: string });
-      done();
-    },
-  });
-  return { log: pino({ level: 'info' }, sink), lines };
-}
-
 describe('SMTP delivery to a server without STARTTLS', () => {
   it('without allow_plaintext: no AUTH, nothing sent, the mail pending with the reason and an error-level log', async () => {
     smtp.auths.length = 0;
     smtp.received.length = 0;
     const { config, db } = outboxWithTwoMails(false);
-    const { log, lines } = capturingLogger();
+    const { log, lines } = captureLog();
     try {
       const result = await drainOutbox(config, db, log);
       expect(result.sent).toBe(0);
@@ -85,7 +74,7 @@ describe('SMTP delivery to a server without STARTTLS', () => {
         expect(r.lastError).toContain(reason);
         expect(r.lastError).toContain('refusing to log in or send mail in plaintext (set smtp.allow_plaintext: true only for a trusted loopback server)');
       }
-      const errors = lines.filter((l) => l.level === 50);
+      const errors = lines().filter((l) => l.level === 50);
       expect(errors).toHaveLength(1); // once per pass, not once per mail
       expect(errors[0]!.msg).toContain(reason);
     } finally {
