@@ -21,7 +21,7 @@ const count = (v: string): number => {
 export function registerOutbox(program: Command): void {
   const outbox = program
     .command('outbox')
-    .description('mail not delivered yet: pending, failed (with the server reply) and held back')
+    .description('mail not delivered yet: pending, failed (with the server reply) and held back; --all also sent mail; show ID prints one, retry queues again')
     .option('--all [n]', 'the latest N mails (default 50) of any status, sent ones too', count)
     .option(...configOption)
     .option(...jsonOption)
